@@ -1,0 +1,350 @@
+"""Load the Lark grammar and turn a name into its skeleton of shapes.
+
+Pipeline (all private; the public entry point is :func:`modelname.parse`)::
+
+    text --lex--> pieces --LALR parse (cached by shape)--> plan --> Skeleton
+
+* **Lexing** uses one compiled regular expression built from the grammar's own
+  terminal definitions, tried in priority order (highest first).  The text up to
+  the last ``/`` can only hold path terminals (URL, NAMESPACE); the rest only
+  name terminals, so the two parts are matched with separate expressions.
+* **Parsing** is Lark's LALR parser.  The structure it produces depends only on
+  the sequence of terminal *types*, never on their text, so the structure
+  ("plan": which pieces form which chunk, namespace, tag ...) is cached by that
+  type sequence.  Real listings reuse a few thousand shapes, so most names never
+  reach the parser.  Lark is imported lazily on the first cache miss.
+* :class:`ShapeTransformer` (one method per grammar rule) turns the parse into a
+  plan of piece indices; :func:`skeleton` fills the plan with the pieces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .errors import InvalidModelName
+
+__all__ = ["Piece", "Chunk", "Skeleton", "skeleton", "grammar_text", "grammar_path", "MAX_LENGTH"]
+
+MAX_LENGTH = 512
+PATH_TERMINALS = ("URL", "NAMESPACE")
+
+
+class Piece(NamedTuple):
+    """One terminal: its type (``WORD``, ``SIZE`` ...), its text and where it starts."""
+
+    kind: str
+    text: str
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Pieces with no separator between them (``Qwen2.5`` = WORD NUM)."""
+
+    pieces: tuple[Piece, ...]
+    sep: str  # the separator text before this chunk ("" for the first one)
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0].start
+
+    @property
+    def end(self) -> int:
+        last = self.pieces[-1]
+        return last.start + len(last.text)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(p.kind for p in self.pieces)
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    """The structure of one name, before any word is given a meaning."""
+
+    text: str
+    url: Piece | None
+    namespaces: tuple[Piece, ...]
+    leaf: tuple[Chunk, ...]
+    ext: Piece | None
+    tags: tuple[tuple[Chunk, ...], ...]
+
+
+# --------------------------------------------------------------------------
+# Grammar file and the lexer built from it
+# --------------------------------------------------------------------------
+
+
+def grammar_path() -> Path:
+    """Where the grammar is: inside the installed package, else the repository's ``grammar/``."""
+    packaged = resources.files("modelname").joinpath("grammar", "modelname.lark")
+    if packaged.is_file():
+        return Path(str(packaged))
+    # Editable install / source checkout: src/modelname/ -> ../../grammar/
+    repo = Path(__file__).resolve().parents[2] / "grammar" / "modelname.lark"
+    if repo.is_file():
+        return repo
+    raise FileNotFoundError(
+        "modelname's grammar file (grammar/modelname.lark) is missing from this installation"
+    )
+
+
+@lru_cache(maxsize=1)
+def grammar_text() -> str:
+    return grammar_path().read_text(encoding="utf-8")
+
+
+_TERMINAL_RE = re.compile(r"^([A-Z_]+)\.(\d+):\s*(.+?)\s*$", re.M)
+
+
+@lru_cache(maxsize=1)
+def _terminals() -> tuple[tuple[str, int, str], ...]:
+    """(name, priority, regex) of every terminal in the grammar, highest priority first.
+
+    Read straight from the grammar text so that importing Lark is not needed for
+    lexing.  A test checks this reading against Lark's own.
+    """
+    found = []
+    for name, prio, body in _TERMINAL_RE.findall(grammar_text()):
+        if body.startswith('"'):
+            pattern = re.escape(body.strip('"'))
+        else:
+            m = re.fullmatch(r"/(.*)/([imsux]*)", body)
+            if not m:
+                raise ValueError(f"cannot read terminal {name} in the grammar: {body!r}")
+            pattern, flags = m.group(1).replace(r"\/", "/"), m.group(2)
+            if flags:
+                pattern = f"(?{flags}:{pattern})"
+        found.append((name, int(prio), pattern))
+    found.sort(key=lambda t: -t[1])
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _scanners() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    path, name = [], []
+    for term, _prio, pattern in _terminals():
+        (path if term in PATH_TERMINALS else name).append(f"(?P<{term}>{pattern})")
+    return re.compile("|".join(path)), re.compile("|".join(name))
+
+
+def _lex_part(scanner: re.Pattern[str], text: str, start: int, stop: int, out: list[Piece]) -> None:
+    pos = start
+    for m in scanner.finditer(text, start, stop):
+        if m.start() != pos:
+            break
+        out.append(Piece(m.lastgroup or "", m.group(), pos))
+        pos = m.end()
+    if pos != stop:
+        raise InvalidModelName.at(pos, f"unexpected character {text[pos]!r}", text)
+
+
+def lex(text: str) -> list[Piece]:
+    """Split ``text`` into pieces; the part before the last ``/`` holds only path pieces."""
+    path_scanner, name_scanner = _scanners()
+    out: list[Piece] = []
+    cut = text.rfind("/") + 1
+    if cut:
+        _lex_part(path_scanner, text, 0, cut, out)
+    _lex_part(name_scanner, text, cut, len(text), out)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Structure: LALR parse of the shape, cached by the sequence of types
+# --------------------------------------------------------------------------
+
+
+class _Indexed(str):
+    """The text handed to Lark, carrying the pieces already lexed."""
+
+    pieces: list[Piece]
+
+
+def _make_parser() -> Any:
+    from lark import Lark, Token, Transformer
+    from lark.lexer import Lexer
+
+    class PieceLexer(Lexer):
+        """Feeds Lark the pieces we lexed; a token's ``start_pos`` is its piece index."""
+
+        def __init__(self, lexer_conf: Any) -> None:
+            pass
+
+        def lex(self, data: Any) -> Any:  # type: ignore[override]
+            for i, piece in enumerate(data.pieces):
+                yield Token(piece.kind, piece.text, start_pos=i)
+
+    class ShapeTransformer(Transformer):
+        """One method per grammar rule; returns piece indices, never piece text."""
+
+        def chunk(self, items: list[Any]) -> tuple[int, ...]:
+            return tuple(t.start_pos for t in items)
+
+        def leaf(self, items: list[Any]) -> tuple[Any, ...]:
+            chunks, seps, ext = [], [None], None
+            for item in items:
+                if isinstance(item, tuple):
+                    chunks.append(item)
+                elif item.type == "SEP":
+                    seps.append(item.start_pos)
+                else:  # EXT
+                    ext = item.start_pos
+            return ("leaf", tuple(zip(chunks, seps)), ext)
+
+        def tag(self, items: list[Any]) -> tuple[Any, ...]:
+            chunks, seps = [], [items[0].start_pos]  # the COLON is the first chunk's separator
+            for item in items[1:]:
+                if isinstance(item, tuple):
+                    chunks.append(item)
+                else:
+                    seps.append(item.start_pos)
+            return ("tag", tuple(zip(chunks, seps)))
+
+        def start(self, items: list[Any]) -> tuple[Any, ...]:
+            url, namespaces, leaf, tags = None, [], None, []
+            for item in items:
+                if isinstance(item, tuple):
+                    if item[0] == "leaf":
+                        leaf = item
+                    else:
+                        tags.append(item[1])
+                elif item.type == "URL":
+                    url = item.start_pos
+                else:
+                    namespaces.append(item.start_pos)
+            assert leaf is not None
+            return (url, tuple(namespaces), leaf[1], leaf[2], tuple(tags))
+
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer=PieceLexer,
+        transformer=ShapeTransformer(),
+        propagate_positions=False,
+        maybe_placeholders=False,
+    )
+
+
+@lru_cache(maxsize=1)
+def lark_parser() -> Any:
+    return _make_parser()
+
+
+_PLANS: dict[tuple[str, ...], Any] = {}
+_PLAN_LIMIT = 100_000
+
+
+def _plan(text: str, pieces: list[Piece]) -> Any:
+    kinds = tuple(p.kind for p in pieces)
+    plan = _PLANS.get(kinds)
+    if plan is None:
+        plan = _parse_plan(text, pieces)
+        if len(_PLANS) >= _PLAN_LIMIT:
+            _PLANS.clear()
+        _PLANS[kinds] = plan
+    return plan
+
+
+def _parse_plan(text: str, pieces: list[Piece]) -> Any:
+    from lark.exceptions import UnexpectedInput, UnexpectedToken
+
+    data = _Indexed(text)
+    data.pieces = pieces
+    try:
+        return lark_parser().parse(data)
+    except UnexpectedToken as err:
+        tok = err.token
+        if tok.type == "$END":
+            pos = len(text)
+            last = pieces[-1] if pieces else None
+            if last is not None and last.kind == "SEP":
+                reason = "the name ends with a separator"
+                pos = last.start
+            elif last is not None and last.kind == "COLON":
+                reason = "nothing follows the ':'"
+                pos = last.start
+            elif last is not None and last.kind in PATH_TERMINALS:
+                reason = "nothing follows the '/'"
+                pos = last.start + len(last.text) - 1
+            else:
+                reason = "the name ends too early"
+        else:
+            piece = pieces[tok.start_pos]
+            pos = piece.start
+            reason = _unexpected(piece, pieces, tok.start_pos)
+        raise InvalidModelName.at(pos, reason, text) from None
+    except UnexpectedInput as err:  # pragma: no cover - lexing is ours, so only tokens fail
+        raise InvalidModelName.at(0, str(err).splitlines()[0], text) from None
+
+
+def _unexpected(piece: Piece, pieces: list[Piece], index: int) -> str:
+    prev = pieces[index - 1] if index else None
+    if piece.kind == "SEP":
+        if prev is None or prev.kind in PATH_TERMINALS or prev.kind == "URL":
+            return f"a name cannot start with the separator {piece.text!r}"
+        if prev.kind == "COLON":
+            return f"a tag cannot start with the separator {piece.text!r}"
+        return f"unexpected separator {piece.text!r}"
+    if piece.kind == "COLON":
+        if prev is None or prev.kind in PATH_TERMINALS:
+            return "a name cannot start with ':'"
+        if prev.kind == "COLON":
+            return "two ':' in a row"
+        return "unexpected ':'"
+    if piece.kind == "EXT":
+        return f"an extension {piece.text!r} needs a name before it"
+    return f"unexpected {piece.text!r}"
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+
+
+def check(text: str) -> str:
+    """Refuse what cannot be a name; return the text to parse (outer spaces removed)."""
+    if len(text) > MAX_LENGTH:
+        raise InvalidModelName.at(
+            MAX_LENGTH, f"the name is {len(text)} characters long; at most {MAX_LENGTH} are accepted", text
+        )
+    for i, ch in enumerate(text):
+        if ch < " " or ch == "\x7f" or (ch > "\x7f" and unicodedata.category(ch) in ("Cc", "Cs")):
+            raise InvalidModelName.at(i, f"control character {ch!r} in the name", text)
+    stripped = text.strip(" ")
+    if not stripped:
+        raise InvalidModelName.at(0, "the name is empty", text)
+    if not any(ch.isalnum() for ch in stripped):
+        raise InvalidModelName.at(0, "the name has no letters or digits", text)
+    return stripped
+
+
+def skeleton(text: str) -> Skeleton:
+    """Lex and parse ``text`` (already checked) into its :class:`Skeleton`."""
+    pieces = lex(text)
+    url, namespaces, leaf, ext, tags = _plan(text, pieces)
+    return Skeleton(
+        text=text,
+        url=pieces[url] if url is not None else None,
+        namespaces=tuple(pieces[i] for i in namespaces),
+        leaf=_chunks(leaf, pieces),
+        ext=pieces[ext] if ext is not None else None,
+        tags=tuple(_chunks(tag, pieces) for tag in tags),
+    )
+
+
+def _chunks(plan: tuple[Any, ...], pieces: list[Piece]) -> tuple[Chunk, ...]:
+    return tuple(
+        Chunk(tuple(pieces[i] for i in idx), pieces[sep].text if sep is not None else "")
+        for idx, sep in plan
+    )

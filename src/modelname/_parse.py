@@ -1,0 +1,102 @@
+"""``parse()``: check the text, build its skeleton, read it, return a :class:`ModelName`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ._grammar import check, skeleton
+from ._reader import Note, Reading, read
+from .errors import InvalidModelName
+from .model import ModelName
+
+__all__ = ["parse", "reading"]
+
+_CACHE_SIZE = 8192
+
+
+def parse(name: str) -> ModelName:
+    """Read a model name (Hub repo id, GGUF file name, Ollama tag or API id) into a :class:`ModelName`.
+
+    Raises :class:`InvalidModelName` for text that cannot be a name (empty, only
+    separators, control characters, longer than 512 characters, or a malformed
+    path such as ``a//b``).  Unknown words are not errors: they are placed by
+    position or listed in ``unrecognized``.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"parse() takes a str, not {type(name).__name__}")
+    return _parse(name)[0]
+
+
+def reading(name: str) -> tuple[ModelName, tuple[Note, ...]]:
+    """The result and the reader's notes (which token filled which field, from which table row)."""
+    return _parse(name)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _parse(name: str) -> tuple[ModelName, tuple[Note, ...]]:
+    text = check(name)
+    offset = len(name) - len(name.lstrip(" "))
+    try:
+        skel = skeleton(text)
+    except InvalidModelName as err:
+        raise err.shifted(name, offset) from None
+    r = read(skel)
+    return _build(name, r), tuple(r.notes)
+
+
+def _build(name: str, r: Reading) -> ModelName:
+    return ModelName(
+        name=name,
+        kind=r.kind,
+        provider=" ".join(r.provider) or None,
+        organization=r.organization,
+        vendor=r.vendor,
+        family=r.family,
+        version=r.version,
+        variant="-".join(r.variant) or None,
+        parameters=r.parameters,
+        context_length=r.context_length,
+        date=r.date,
+        distill=r.distill,
+        base_model=r.base_model,
+        functions=tuple(r.functions),
+        category=r.category,
+        finetune=tuple(r.finetune),
+        training=tuple(r.training),
+        quantization=r.quantization,
+        format=r.format,
+        role=r.role,
+        shard=r.shard,
+        resolved=r.resolved,
+        provenance=tuple((k, r.sources[k]) for k in _FIELD_ORDER if k in r.sources and _filled(r, k)),
+        unrecognized=tuple(r.unrecognized),
+    )
+
+
+_FIELD_ORDER = (
+    "provider",
+    "organization",
+    "vendor",
+    "family",
+    "version",
+    "variant",
+    "parameters",
+    "context_length",
+    "date",
+    "distill",
+    "base_model",
+    "functions",
+    "category",
+    "finetune",
+    "training",
+    "quantization",
+    "format",
+    "role",
+    "shard",
+    "resolved",
+)
+
+
+def _filled(r: Reading, field: str) -> bool:
+    value = getattr(r, field)
+    return value is not None and value != [] and value != ""

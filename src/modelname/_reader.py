@@ -1,0 +1,1178 @@
+"""Give the pieces of a parsed name their meaning, using the vocabulary tables.
+
+Input: a :class:`~modelname._grammar.Skeleton` (shapes only).  Output: the
+keyword arguments of :class:`~modelname.model.ModelName` plus notes for the
+explanations.  The reading goes left to right over the chunks of the name:
+
+1. the path: URL host and namespaces become ``provider`` and ``organization``;
+2. the tag after ``:``: a serving suffix (``:free``, Bedrock ``v1:0``) or an
+   Ollama tag, whose chunks are read like the rest of the name;
+3. the extension: a known model format, else an ordinary word;
+4. every chunk, by its shape first (size, quant, date, shard …) and then by the
+   tables (family, tag words, quant methods, formats, vendors); a word nobody
+   knows becomes the family if it leads the name, else part of ``finetune``;
+5. what follows from the whole: vendor, known totals of MoE sizes, distillation
+   roles, category, kind.
+
+Each value records whether a table said it (``table``) or only its shape or
+position did (``pattern``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._grammar import Chunk, Piece, Skeleton
+from .tables import Vocabulary, key, vocabulary
+
+__all__ = ["read", "Reading", "Note"]
+
+_REGION = re.compile(r"^(?:[a-z]{2}(?:-gov)?-[a-z]+-\d|us|eu|apac|global|jp|au|ca)$", re.I)
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(slots=True)
+class Note:
+    """One recognized part: which field, the text in the name, and the table row behind it."""
+
+    field: str
+    token: str
+    row: dict[str, Any] | None = None  # the table row that explains it, if any
+    info: dict[str, Any] | None = None  # values for pattern explanations (size in GB …)
+
+
+@dataclass
+class Reading:
+    """Everything read from one name, before it becomes a ModelName."""
+
+    kind: str = "api_name"
+    provider: list[str] = field(default_factory=list)
+    organization: str | None = None
+    vendor: str | None = None
+    family: str | None = None
+    family_row: dict[str, Any] | None = None
+    version: str | None = None
+    variant: list[str] = field(default_factory=list)
+    parameters: dict[str, Any] | None = None
+    context_length: int | None = None
+    date: str | None = None
+    distill: dict[str, Any] | None = None
+    base_model: str | None = None
+    functions: list[str] = field(default_factory=list)
+    category: str | None = None
+    finetune: list[str] = field(default_factory=list)
+    training: list[str] = field(default_factory=list)
+    quantization: dict[str, Any] | None = None
+    format: dict[str, Any] | None = None
+    role: str | None = None
+    shard: dict[str, int] | None = None
+    resolved: dict[str, str] | None = None
+    unrecognized: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    # working state
+    other_families: list[tuple[int, dict[str, Any], str | None, str]] = field(default_factory=list)
+    distill_at: int | None = None
+    version_at: int | None = None
+    family_at: int | None = None
+    bits_hint: float | None = None
+
+    def source(self, name: str, how: str) -> None:
+        """Record provenance; a field is ``table`` only if every part of it came from a table."""
+        if self.sources.get(name) != "pattern":
+            self.sources[name] = how
+
+    def note(self, name: str, token: str, row: dict[str, Any] | None = None, **info: Any) -> None:
+        self.notes.append(Note(name, token, row, info or None))
+
+
+def read(skel: Skeleton) -> Reading:
+    vocab = vocabulary()
+    r = Reading()
+    chunks = list(skel.leaf)
+    _read_path(skel, r, vocab)
+    chunks = _read_tag(skel, chunks, r, vocab)
+    chunks = _read_extension(skel, chunks, r, vocab)
+    chunks = _read_dotted_prefixes(chunks, r, vocab)
+    _Words(chunks, r, vocab).run()
+    _conclude(skel, r, vocab)
+    return r
+
+
+# --------------------------------------------------------------------------
+# 1. Path: provider prefixes and the organization
+# --------------------------------------------------------------------------
+
+
+def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
+    names = [p.text[:-1] for p in skel.namespaces]
+    prefix: list[str] = []
+    if skel.url is not None:
+        host = skel.url.text.split("://", 1)[1].rstrip("/")
+        prefix.append(host)
+        r.note("provider", host, vocab.providers.get(("prefix", host.lower())))
+    i = 0
+    in_provider = bool(prefix)
+    while i < len(names):
+        word = names[i].lower()
+        last = i == len(names) - 1
+        row = vocab.providers.get(("prefix", word))
+        if row is not None and not (last and word in vocab.vendor_by_org):
+            prefix.append(names[i])
+            r.note("provider", names[i], row)
+            in_provider = True
+        elif in_provider and (
+            ("path", word) in vocab.providers
+            or _REGION.match(word)
+            or (i and names[i - 1].lower() == "accounts")
+            or (not last)
+        ):
+            prefix.append(names[i])
+            r.note("provider", names[i], vocab.providers.get(("path", word)))
+        else:
+            break
+        i += 1
+    rest = names[i:]
+    if rest:
+        r.organization = rest[-1]
+        r.source("organization", "pattern")
+        prefix.extend(rest[:-1])
+        org = vocab.vendor_by_org.get(r.organization.lower())
+        uploader = vocab.uploaders.get(r.organization.lower())
+        r.note("organization", r.organization, org or uploader, uploader=uploader is not None)
+    if prefix:
+        r.provider.append("/".join(prefix))
+        r.source("provider", "table")
+
+
+def _read_dotted_prefixes(chunks: list[Chunk], r: Reading, vocab: Vocabulary) -> list[Chunk]:
+    """Bedrock-style ids: ``us.anthropic.claude-…``, ``meta.llama3-…``, ``cohere.command-r-…``."""
+    while len(chunks) > 1 and chunks[1].sep == "." and _is_word(chunks[0]):
+        word = chunks[0].text.lower()
+        if _REGION.match(word) and r.provider or word in ("us", "eu", "apac", "global"):
+            r.provider.append(chunks[0].text)
+            r.source("provider", "table")
+            r.note("provider", chunks[0].text, vocab.providers.get(("path", word)))
+        elif word in vocab.vendor_by_org and not r.organization:
+            r.organization = chunks[0].text
+            r.source("organization", "pattern")
+            r.note("organization", chunks[0].text, vocab.vendor_by_org[word])
+        else:
+            break
+        chunks = [_with_sep(chunks[1], "")] + chunks[2:]
+    return chunks
+
+
+# --------------------------------------------------------------------------
+# 2. Tag after ':' and 3. extension
+# --------------------------------------------------------------------------
+
+
+def _read_tag(skel: Skeleton, chunks: list[Chunk], r: Reading, vocab: Vocabulary) -> list[Chunk]:
+    tags = list(skel.tags)
+    while tags:
+        tag = tags[-1]
+        text = "".join(c.sep + c.text for c in tag)[1:]
+        row = vocab.providers.get(("suffix", text.lower()))
+        last = chunks[-1] if chunks else None
+        if row is not None:
+            r.provider.append(":" + text)
+            r.source("provider", "table")
+            r.note("provider", ":" + text, row)
+        elif (
+            len(tag) == 1
+            and tag[0].kinds == ("NUM",)
+            and last is not None
+            and last.kinds == ("VERSION",)
+            and len(chunks) > 1
+        ):
+            # Bedrock's API version suffix: anthropic.claude-3-5-sonnet-20240620-v1:0
+            suffix = f"{last.text}:{text}"
+            r.provider.append(suffix)
+            r.source("provider", "table")
+            r.note("provider", suffix, vocab.providers.get(("suffix", "v1:0")))
+            chunks = chunks[:-1]
+        else:
+            break
+        tags.pop()
+    if tags:
+        r.kind = "ollama_tag"
+        for tag in tags:
+            chunks.extend(tag)
+    return chunks
+
+
+def _read_extension(skel: Skeleton, chunks: list[Chunk], r: Reading, vocab: Vocabulary) -> list[Chunk]:
+    if skel.ext is None:
+        return chunks
+    ext = skel.ext.text[1:]
+    row = vocab.format_by_ext.get(ext.lower())
+    if row is None:
+        # Not a model format we know: keep it as an ordinary word (dots.llm1.inst).
+        piece = Piece("WORD", ext, skel.ext.start + 1)
+        return chunks + [Chunk((piece,), ".")]
+    r.kind = "gguf_file" if row["id"] == "gguf" else "file"
+    r.format = {"id": row["id"], "extension": ext.lower()}
+    r.source("format", "table")
+    r.note("format", skel.ext.text, row)
+    if row["id"] != "none":
+        r.role = "model"
+    return chunks
+
+
+# --------------------------------------------------------------------------
+# 4. The words of the name
+# --------------------------------------------------------------------------
+
+
+def _is_word(chunk: Chunk) -> bool:
+    return len(chunk.pieces) == 1 and chunk.pieces[0].kind == "WORD"
+
+
+def _with_sep(chunk: Chunk, sep: str) -> Chunk:
+    return Chunk(chunk.pieces, sep)
+
+
+def _version_text(text: str) -> str:
+    """``2_5`` → ``2.5``, ``3p1`` → ``3.1``, ``v0.2`` → ``0.2``, ``v.01`` → ``0.1``."""
+    out = text
+    if out[:1] in "vV":
+        out = out[1:]
+        if out.startswith("."):
+            out = "0" + out if out[1:2] == "0" and len(out) > 2 else out[1:]
+            if out.startswith("0") and "." not in out:
+                out = "0." + out[1:]
+    out = out.replace("_", ".")
+    out = re.sub(r"(?<=\d)p(?=\d)", ".", out)
+    return out
+
+
+class _Words:
+    """The left-to-right reading of the name's chunks."""
+
+    def __init__(self, chunks: list[Chunk], r: Reading, vocab: Vocabulary) -> None:
+        self.chunks = chunks
+        self.r = r
+        self.v = vocab
+        self.i = 0
+        self.last_field: str | None = None  # for joining consecutive variant words
+
+    # -- helpers -----------------------------------------------------------
+
+    def run(self) -> None:
+        self._prefix_words()
+        while self.i < len(self.chunks):
+            start = self.i
+            handled = self._chunk(self.chunks[self.i])
+            if not handled:
+                self._unknown(self.chunks[self.i])
+            if self.i == start:
+                self.i += 1
+
+    def _prefix_words(self) -> None:
+        """``mmproj-…``, ``ggml-model-…``: role and format words that lead file names."""
+
+    def _lower(self, chunk: Chunk) -> str:
+        return chunk.text.lower()
+
+    def _phrase(self, index: dict[str, Any], longest: int) -> tuple[dict[str, Any], int] | None:
+        """Longest run of chunks starting here whose joined spelling is in ``index``."""
+        chunks = self.chunks
+        for n in range(min(longest, len(chunks) - self.i), 0, -1):
+            parts = chunks[self.i : self.i + n]
+            if any(c.sep in (":",) for c in parts[1:]):
+                continue
+            spelled = "-".join(key(c.text) for c in parts)
+            row = index.get(spelled)
+            if row is not None:
+                return row, n
+            if n > 1:
+                glued = "".join(key(c.text) for c in parts)
+                row = index.get(glued)
+                if row is not None:
+                    return row, n
+        return None
+
+    def _text(self, n: int) -> str:
+        parts = self.chunks[self.i : self.i + n]
+        return "".join((c.sep if j else "") + c.text for j, c in enumerate(parts))
+
+    # -- one chunk ---------------------------------------------------------
+
+    def _chunk(self, chunk: Chunk) -> bool:
+        kinds = chunk.kinds
+        if len(kinds) == 1:
+            shape = getattr(self, "_shape_" + kinds[0], None)
+            if shape is not None and shape(chunk.pieces[0], chunk):
+                return True
+        if kinds[0] == "WORD" or kinds == ("NUM", "WORD") or len(kinds) > 1:
+            return self._words(chunk)
+        return False
+
+    # Shapes ---------------------------------------------------------------
+
+    def _shape_SHARD(self, piece: Piece, chunk: Chunk) -> bool:
+        nums = [int(n) for n in _DIGITS.findall(piece.text)]
+        self.r.shard = {"index": nums[0], "total": nums[1]}
+        self.r.source("shard", "pattern")
+        self.r.note("shard", piece.text, None, index=nums[0], total=nums[1])
+        return True
+
+    def _shape_DATE(self, piece: Piece, chunk: Chunk) -> bool:
+        text = piece.text
+        digits = text.replace("-", "")
+        if len(text) == 7:  # 08-2024: month-year
+            iso = f"{text[3:]}-{text[:2]}"
+        else:
+            iso = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+        return self._set_date(iso, piece.text)
+
+    def _set_date(self, value: str, token: str, how: str = "pattern") -> bool:
+        if self.r.date is not None:
+            return False
+        self.r.date = value
+        self.r.source("date", how)
+        self.r.note("date", token, None, date=value)
+        self.last_field = "date"
+        return True
+
+    def _shape_GGUF_QUANT(self, piece: Piece, chunk: Chunk) -> bool:
+        row = self.v.file_types.get(piece.text.lower())
+        if row is None:
+            m = re.fullmatch(r"(?i)i?q([1-8])", piece.text)
+            bits = int(m.group(1)) if m else None
+            self._set_quant(
+                {"scheme": piece.text.upper(), "method": "gguf", "bits": bits}, piece.text, None, "pattern"
+            )
+            return True
+        self._set_quant(_file_type_quant(row, self.v), piece.text, row, "table")
+        return True
+
+    def _shape_DTYPE(self, piece: Piece, chunk: Chunk) -> bool:
+        return self._quant_word(piece.text.lower(), piece.text, 1)
+
+    def _shape_MLC_QUANT(self, piece: Piece, chunk: Chunk) -> bool:
+        row = self.v.quant_words.get(piece.text.lower())
+        bits = int(re.match(r"(?i)q(\d+)", piece.text).group(1))  # type: ignore[union-attr]
+        quant = {"scheme": piece.text.lower(), "method": "mlc", "bits": bits or None}
+        if row is not None:
+            quant.update(_quant_word_fields(row))
+        self._set_quant(quant, piece.text, row or self.v.methods.get("mlc"), "table" if row else "pattern")
+        return True
+
+    def _shape_BITS(self, piece: Piece, chunk: Chunk) -> bool:
+        text = piece.text.lower()
+        if text.startswith("b1"):
+            return self._quant_word("b1.58", piece.text, 1)
+        number = float(re.match(r"\d+(?:[._]\d+)?", text).group().replace("_", "."))  # type: ignore[union-attr]
+        if number == 1.58 or number == 1.5:
+            return self._quant_word("1.58bit", piece.text, 1)
+        q = self.r.quantization
+        if q is not None and q.get("bits") is None:
+            q["bits"] = number
+            q["scheme"] = f"{q['scheme']}-{piece.text}"
+            self.r.note("quantization", piece.text, None, bits=number)
+            return True
+        if q is not None:
+            return False
+        self.r.bits_hint = number
+        self._set_quant({"scheme": f"{_num(number)}bit", "method": None, "bits": number}, piece.text, None, "pattern")
+        return True
+
+    def _shape_BPW(self, piece: Piece, chunk: Chunk) -> bool:
+        text = piece.text.lower()
+        if text.startswith("h"):
+            self.r.note("quantization", piece.text, self.v.tags.get("h6"), head_bits=int(text[1:]))
+            return True
+        number = float(text[:-3].replace("_", "."))
+        q = self.r.quantization
+        if q is not None and q.get("method") in ("exl2", "exl3") and q.get("bits") is None:
+            q["bits"] = number
+            q["scheme"] = f"{q['scheme']} {_num(number)}bpw"
+            self.r.note("quantization", piece.text, None, bits=number)
+            return True
+        if q is not None:
+            return False
+        self._set_quant(
+            {"scheme": f"EXL2 {_num(number)}bpw", "method": "exl2", "bits": number}, piece.text, None, "pattern"
+        )
+        return True
+
+    def _shape_SIZE(self, piece: Piece, chunk: Chunk) -> bool:
+        size = parse_size(piece.text)
+        if size is None:
+            return False
+        if size.get("context") is not None:
+            return self._set_context(size["context"], piece.text)
+        params = self.r.parameters
+        if params is not None:
+            # A second size: training tokens (TinyLlama-1.1B-…-3T), or a repeated label.
+            if size["label"] == params["label"]:
+                self.r.note("parameters", piece.text, None, repeated=True)
+                return True
+            total, first = size.get("total"), params.get("total") or params.get("active")
+            if total and first and total >= 50 * first:
+                self.r.finetune.append(piece.text)
+                self.r.source("finetune", "pattern")
+                self.r.note("finetune", piece.text, None, tokens=total)
+                return True
+            return False
+        self.r.parameters = size
+        self.r.source("parameters", "pattern")
+        self.r.note("parameters", piece.text, None, **{k: v for k, v in size.items() if v is not None})
+        self.last_field = "parameters"
+        return True
+
+    def _set_context(self, tokens: int, text: str) -> bool:
+        if self.r.context_length is not None:
+            return False
+        self.r.context_length = tokens
+        self.r.source("context_length", "pattern")
+        self.r.note("context_length", text, None, tokens=tokens)
+        return True
+
+    def _shape_CONTEXT(self, piece: Piece, chunk: Chunk) -> bool:
+        return self._set_context(context_tokens(piece.text), piece.text)
+
+    def _shape_VERSION(self, piece: Piece, chunk: Chunk) -> bool:
+        text = piece.text
+        fam = self.r.family_row
+        if fam is not None and text[:1].upper() in fam.get("version_letters", ()) and "." not in text[1:2]:
+            return self._set_version(text[:1].upper() + _version_text(text[1:]), text, chunk)
+        return self._set_version(_version_text(text), text, chunk)
+
+    def _shape_NUM(self, piece: Piece, chunk: Chunk) -> bool:
+        text = piece.text
+        r = self.r
+        digits = text.isdigit()
+        # Dates: 4 digits (YYMM / MMDD) and 6 digits (YYMMDD) after the model's name.
+        if digits and len(text) == 6 and r.family is not None and _valid_date(text, "yymmdd"):
+            return self._set_date(f"20{text[:2]}-{text[2:4]}-{text[4:]}", text)
+        if digits and len(text) == 4 and r.family is not None and self.i > 0:
+            fmt = (r.family_row or {}).get("date_format")
+            if fmt == "yymm" and _valid_date(text, "yymm"):
+                return self._set_date(f"20{text[:2]}-{text[2:]}", text, "table")
+            if fmt is None and int(text[:2]) >= 13 and _valid_date(text, "yymm"):
+                return self._set_date(f"20{text[:2]}-{text[2:]}", text)
+            if _valid_date(text, "mmdd"):
+                return self._set_date(text, text, "table" if fmt == "mmdd" else "pattern")
+        # Two-digit month-day pairs: gemini-2.5-pro-preview-05-06
+        nxt = self.chunks[self.i + 1] if self.i + 1 < len(self.chunks) else None
+        if (
+            digits
+            and len(text) == 2
+            and nxt is not None
+            and nxt.kinds == ("NUM",)
+            and len(nxt.text) == 2
+            and nxt.sep == "-"
+            and r.version is not None
+            and _valid_date(text + nxt.text, "mmdd")
+            and r.date is None
+        ):
+            self._set_date(f"{text}-{nxt.text}", f"{text}-{nxt.text}")
+            self.i += 2
+            return True
+        # Zero-padded revision numbers: gemini-1.5-pro-002
+        if digits and len(text) == 3 and text.startswith("00") and r.version is not None:
+            r.finetune.append(text)
+            r.source("finetune", "table")
+            r.note("finetune", text, self.v.tags.get("001"))
+            return True
+        # claude-3-5-sonnet: a second number right after the version joins it.
+        if (
+            r.version is not None
+            and self.i == (r.version_at or -9) + 1
+            and chunk.sep == "-"
+            and digits
+            and len(text) == 1
+            and "." not in r.version
+            and r.version.isdigit()
+        ):
+            r.version = f"{r.version}.{text}"
+            r.notes.append(Note("version", text, None, {"version": r.version}))
+            r.version_at = self.i
+            return True
+        return self._set_version(_version_text(text), text, chunk)
+
+    def _set_version(self, value: str, token: str, chunk: Chunk) -> bool:
+        r = self.r
+        if r.version is None and (r.family is not None or self.i == 0):
+            r.version = value
+            r.version_at = self.i
+            r.source("version", "pattern")
+            r.note("version", token, None, version=value)
+            self.last_field = "version"
+            return True
+        if r.version is not None and r.family is not None:
+            # A later version belongs to the fine-tune (Lexi-Uncensored-V2).
+            r.finetune.append(token)
+            r.source("finetune", "pattern")
+            r.note("finetune", token, None, version=value)
+            return True
+        return False
+
+    def _shape_SYMBOL(self, piece: Piece, chunk: Chunk) -> bool:
+        if piece.text == "+" and self.i > 0:
+            self._add_variant("Plus", "+", self.v.tags.get("plus"))
+            return True
+        return False
+
+    # Words ---------------------------------------------------------------
+
+    def _words(self, chunk: Chunk) -> bool:
+        r, v = self.r, self.v
+        # Families (one or several chunks: gpt-oss, code-llama).
+        fam = self._phrase(v.family_by_alias, v.family_phrase_len)
+        if fam is not None and not (r.family is None and self._tag_first(fam[1])):
+            return self._family(fam[0], fam[1], None)
+        # Multi-chunk tag phrases first (Flash-Lite, tool-use), then single words.
+        tag = self._phrase(v.tags, v.tag_phrase_len)
+        if tag is not None:
+            return self._tag(tag[0], tag[1])
+        lower = self._lower(chunk)
+        if self._quant_word(lower, chunk.text, 1):
+            return True
+        method = v.method_by_alias.get(key(chunk.text))
+        if method is not None:
+            return self._method(method, chunk)
+        fmt = v.format_by_alias.get(key(chunk.text))
+        if fmt is not None:
+            return self._format_word(fmt, chunk)
+        if r.kind == "ollama_tag" and lower == "text" and "base" not in r.functions:
+            # Ollama's -text tags are the pretrained (base) models.
+            base = v.tags.get("base")
+            if base is not None:
+                return self._tag(base, 1)
+        vendor = v.vendor_by_word.get(key(chunk.text))
+        if vendor is not None and self._next_is_family():
+            r.note("vendor", chunk.text, vendor)
+            return True
+        pieces = chunk.pieces
+        if len(pieces) > 1:
+            return self._glued(chunk)
+        return False
+
+    def _tag_first(self, n: int) -> bool:
+        """A tag phrase that is longer than the family match wins (``mistral`` vs nothing)."""
+        tag = self._phrase(self.v.tags, self.v.tag_phrase_len)
+        return tag is not None and tag[1] > n
+
+    def _next_is_family(self) -> bool:
+        if self.i + 1 >= len(self.chunks):
+            return False
+        nxt = self.chunks[self.i + 1]
+        first = nxt.pieces[0]
+        if first.kind != "WORD":
+            return False
+        word = key(first.text)
+        return word in self.v.family_by_alias or key(nxt.text) in self.v.family_by_alias
+
+    def _glued(self, chunk: Chunk) -> bool:
+        """Chunks like ``Qwen2.5``, ``R1``, ``4o``, ``L3``, ``gemma3n``, ``exl2``."""
+        r, v = self.r, self.v
+        pieces = chunk.pieces
+        first = pieces[0]
+        rest = pieces[1:]
+        fam_row = r.family_row
+        # Version letters of the current family: R1, V3, K2, M1 (and 4o, 3n after a number).
+        if first.kind == "WORD" and rest and rest[0].kind == "NUM" and fam_row is not None:
+            letters = fam_row.get("version_letters", ())
+            if first.text.upper() in letters and len(rest) <= 2 and r.version is None:
+                tail = "".join(p.text for p in rest)
+                value = first.text.upper() + _version_text(tail)
+                return self._set_version(value, chunk.text, chunk)
+        if first.kind == "NUM" and len(pieces) == 2 and pieces[1].kind == "WORD":
+            letter = pieces[1].text
+            if fam_row is not None and letter.lower() in [x.lower() for x in fam_row.get("version_letters", ())]:
+                if r.version is None:
+                    return self._set_version(_version_text(first.text) + letter.lower(), chunk.text, chunk)
+            tag = v.tags.get(key(letter))
+            if tag is not None and r.family is not None and tag["field"] in ("training", "functions"):
+                # 2dpo, 3instruct: a number glued to a known word
+                self._tag(tag, 1, token=chunk.text)
+                return True
+            return False
+        if first.kind != "WORD":
+            return False
+        word = key(first.text)
+        fam = v.family_by_alias.get(word)
+        if fam is None and rest and rest[0].kind == "NUM":
+            fam = v.family_by_prefix.get(word)
+        if fam is not None:
+            return self._family(fam, 1, rest)
+        tag = v.tags.get(word)
+        if tag is not None and rest and all(p.kind in ("NUM", "VERSION") for p in rest):
+            # VL2, V2 (vision, version), Coder2 …
+            self._tag(tag, 1, token=first.text)
+            if r.version is None and r.family is not None:
+                r.version = _version_text("".join(p.text for p in rest))
+                r.version_at = self.i
+                r.source("version", "pattern")
+                r.note("version", "".join(p.text for p in rest), None, version=r.version)
+            return True
+        return False
+
+    def _family(self, row: dict[str, Any], n: int, rest: tuple[Piece, ...] | None) -> bool:
+        r = self.r
+        token = self._text(n)
+        version = None
+        if rest:
+            version = _family_version(row, rest)
+            if version is None:
+                return False
+        if r.family is None and not r.finetune:
+            r.family = row["name"]
+            r.family_row = row
+            r.family_at = self.i
+            r.source("family", "table")
+            r.note("family", token, row)
+            self.i += n
+            self.last_field = "family"
+            if version is not None:
+                r.version = version
+                r.version_at = self.i - 1
+                r.source("version", "pattern")
+                r.note("version", "".join(p.text for p in rest or ()), None, version=version)
+            return True
+        # A second family: a base model, a distillation teacher or student.
+        version_at = self.i
+        self.i += n
+        if version is None and self.i < len(self.chunks):
+            nxt = self.chunks[self.i]
+            if nxt.kinds in (("NUM",), ("VERSION",)) and nxt.sep != ":":
+                version = _version_text(nxt.text)
+                if row.get("version_letters") and nxt.text[:1] in "vV":
+                    version = nxt.text[:1].upper() + _version_text(nxt.text[1:])
+                self.i += 1
+            elif len(nxt.pieces) == 2 and nxt.kinds[0] == "WORD" and nxt.kinds[1] == "NUM":
+                letter = nxt.pieces[0].text.upper()
+                if letter in row.get("version_letters", ()):
+                    version = letter + _version_text(nxt.pieces[1].text)
+                    self.i += 1
+        r.other_families.append((version_at, row, version, token))
+        r.note("base_model", token, row, version=version)
+        self.last_field = "other_family"
+        return True
+
+    def _tag(self, row: dict[str, Any], n: int, token: str | None = None) -> bool:
+        r = self.r
+        token = token or self._text(n)
+        where = row["field"]
+        if where == "functions":
+            if row["id"] not in r.functions:
+                r.functions.append(row["id"])
+            r.source("functions", "table")
+            r.note("functions", token, row)
+        elif where == "variant":
+            self._add_variant(row["word"], token, row, n)
+            self.i += n
+            return True
+        elif where == "training":
+            if row["word"] not in r.training:
+                r.training.append(row["word"])
+            r.source("training", "table")
+            r.note("training", token, row)
+        elif where == "finetune":
+            r.finetune.append(token)
+            r.source("finetune", "table")
+            r.note("finetune", token, row)
+        elif where == "role":
+            r.role = row["id"]
+            r.source("role", "table")
+            r.note("role", token, row)
+        elif where == "marker":
+            self._marker(row, token)
+        elif where == "filler":
+            r.note("filler", token, row)
+        if row.get("category") and r.category is None:
+            r.category = row["category"]
+            r.source("category", "table")
+        self.last_field = where
+        self.i += n
+        return True
+
+    def _add_variant(self, word: str, token: str, row: dict[str, Any] | None, n: int = 1) -> None:
+        r = self.r
+        r.variant.append(word)
+        r.source("variant", "table" if row else "pattern")
+        r.note("variant", token, row)
+        self.last_field = "variant"
+
+    def _marker(self, row: dict[str, Any], token: str) -> None:
+        r = self.r
+        what = row.get("id")
+        if what == "imatrix":
+            r.note("quantization", token, row)
+            if r.quantization is not None:
+                r.quantization["imatrix"] = True
+            else:
+                r.bits_hint = r.bits_hint  # remembered below
+                self._pending_imatrix = True
+        elif what == "dynamic":
+            r.note("quantization", token, row)
+            if r.quantization is not None:
+                r.quantization["dynamic"] = True
+            else:
+                self._pending_dynamic = True
+        elif what == "distill":
+            r.distill_at = self.i
+            r.note("distill", token, row)
+        elif what == "moe":
+            r.note("parameters", token, row)
+        else:
+            r.note("filler", token, row)
+
+    _pending_imatrix = False
+    _pending_dynamic = False
+    method_hint: str | None = None
+
+    def _set_quant(self, quant: dict[str, Any], token: str, row: dict[str, Any] | None, how: str) -> None:
+        r = self.r
+        quant.setdefault("imatrix", False)
+        quant.setdefault("dynamic", False)
+        if self._pending_imatrix:
+            quant["imatrix"] = True
+        if self._pending_dynamic:
+            quant["dynamic"] = True
+        if quant.get("method") is None and self.method_hint is not None:
+            quant["method"] = self.method_hint
+        if r.quantization is not None:
+            old = r.quantization
+            # A GGUF scheme outranks a vaguer label (salamandra-7b-instruct.Q4_K_M-f32).
+            if old.get("method") in ("gguf", "ggml") and quant.get("method") not in ("gguf", "ggml"):
+                r.note("quantization", token, row, secondary=True)
+                return
+            if old.get("method") in ("gguf", "ggml") and quant.get("method") in ("gguf", "ggml"):
+                r.note("quantization", token, row, secondary=True)
+                return
+            for k in ("imatrix", "dynamic"):
+                quant[k] = quant[k] or old.get(k, False)
+            if quant.get("bits") is None:
+                quant["bits"] = old.get("bits")
+            if old.get("method") and not quant.get("method"):
+                quant["method"] = old["method"]
+        r.quantization = quant
+        r.source("quantization", how)
+        r.note("quantization", token, row)
+        self.last_field = "quantization"
+
+    def _quant_word(self, lower: str, token: str, n: int) -> bool:
+        row = self.v.quant_words.get(key(lower))
+        if row is None:
+            return False
+        quant = {"scheme": row["scheme"], "method": row.get("method")}
+        quant.update(_quant_word_fields(row))
+        q = self.r.quantization
+        if q is not None and q.get("method") in ("gptq", "awq", "hqq", "mlx", "bnb", "exl2", "exl3", "quip", "aqlm"):
+            # GPTQ-Int8, AWQ-Int4, MLX-4bit: the word gives the bits of the method named before.
+            if q.get("bits") is None and row.get("bits") is not None:
+                q["bits"] = row["bits"]
+                q["scheme"] = f"{q['scheme']}-{token}"
+            self.r.note("quantization", token, row)
+            return True
+        ggufish = self.r.kind in ("gguf_file", "ollama_tag") or (self.r.format or {}).get("id") in ("gguf", "ggml")
+        if ggufish and row.get("method") is None and lower in self.v.file_types:
+            ft = self.v.file_types[lower]
+            self._set_quant(_file_type_quant(ft, self.v), token, ft, "table")
+            return True
+        self._set_quant(quant, token, row, "table")
+        return True
+
+    def _method(self, row: dict[str, Any], chunk: Chunk) -> bool:
+        r = self.r
+        q = r.quantization
+        if q is not None and q.get("method") in (None, "int4", "int8") and row["id"] not in ("gguf", "ggml"):
+            # int4-awq, 4bit-gptq: the method named after the bits
+            q["method"] = row["id"]
+            q["scheme"] = f"{row['name']}-{q['scheme']}" if q.get("scheme") else row["name"]
+            r.note("quantization", chunk.text, row)
+            return True
+        if q is not None and q.get("method") in ("gguf", "ggml"):
+            r.note("quantization", chunk.text, row, secondary=True)
+            return True
+        quant = {"scheme": row["name"], "method": row["id"], "bits": row.get("bits")}
+        if row.get("bits_per_weight") is not None:
+            quant["bits_per_weight"] = row["bits_per_weight"]
+        if q is not None and q.get("bits") is not None:
+            quant["bits"] = q["bits"]
+        self._set_quant(quant, chunk.text, row, "table")
+        if row["id"] in ("exl2", "mlc", "mlx") and r.format is None:
+            fmt = self.v.formats.get(row["id"])
+            if fmt is not None:
+                r.format = {"id": fmt["id"], "extension": None}
+                r.source("format", "table")
+        return True
+
+    def _format_word(self, row: dict[str, Any], chunk: Chunk) -> bool:
+        r = self.r
+        word = key(chunk.text)
+        if r.format is None:
+            r.format = {"id": row["id"], "extension": None}
+            r.source("format", "table")
+        elif row["id"] == "ggml" and r.format == {"id": "pytorch", "extension": "bin"}:
+            # .bin is ambiguous: a ggml word says it is a legacy GGML file, not a pickle.
+            r.format = {"id": "ggml", "extension": "bin"}
+        r.note("format", chunk.text, row)
+        if row["id"] in ("mlx", "mlc"):
+            self.method_hint = row["id"]
+            if r.quantization is not None and r.quantization.get("method") is None:
+                r.quantization["method"] = row["id"]
+        if row["id"] == "ggml" and r.quantization is not None and r.quantization.get("method") == "gguf":
+            r.quantization["method"] = "ggml"
+        if word in ("gguf", "ggml") and chunk.sep == "." and r.role is None:
+            r.role = "model"
+        return True
+
+    def _unknown(self, chunk: Chunk) -> None:
+        r = self.r
+        text = chunk.text
+        first_word = self.i == 0 or (r.family is None and not r.finetune and self._only_markers_before())
+        if r.family is None and first_word and chunk.pieces[0].kind == "WORD":
+            name = _display(chunk.pieces[0].text)
+            rest = chunk.pieces[1:]
+            r.family = name
+            r.family_at = self.i
+            r.source("family", "pattern")
+            r.note("family", chunk.pieces[0].text, None, guess=True)
+            if rest and r.version is None:
+                tail = "".join(p.text for p in rest)
+                if all(p.kind in ("NUM", "VERSION") for p in rest):
+                    r.version = _version_text(tail)
+                    r.version_at = self.i
+                    r.source("version", "pattern")
+                    r.note("version", tail, None, version=r.version)
+                else:
+                    r.finetune.append(tail)
+                    r.source("finetune", "pattern")
+                    r.note("finetune", tail, None, guess=True)
+            self.last_field = "family"
+            return
+        if chunk.pieces[0].kind in ("WORD",) or (r.family is not None and any(p.kind == "WORD" for p in chunk.pieces)):
+            r.finetune.append(text)
+            r.source("finetune", "pattern")
+            r.note("finetune", text, None, guess=True)
+            self.last_field = "finetune"
+            return
+        r.unrecognized.append(text)
+
+    def _only_markers_before(self) -> bool:
+        """True when nothing but roles/markers/vendor words precede this chunk (``mmproj-…``)."""
+        fields = {n.field for n in self.r.notes}
+        return not fields & {"family", "version", "parameters", "variant", "functions", "finetune"}
+
+
+# --------------------------------------------------------------------------
+# 5. Conclusions drawn from the whole name
+# --------------------------------------------------------------------------
+
+
+def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
+    _resolve_families(r, vocab)
+    fam = r.family_row
+    # Vendor: from the family table; else from a vendor's own namespace.
+    if fam is not None:
+        vendor = vocab.vendors.get(fam["vendor"])
+        r.vendor = fam["vendor"]
+        r.source("vendor", "table")
+        r.note("vendor", fam["name"], vendor, via="family")
+    elif r.organization and r.organization.lower() in vocab.vendor_by_org:
+        vendor = vocab.vendor_by_org[r.organization.lower()]
+        r.vendor = vendor["name"]
+        r.source("vendor", "table")
+        r.note("vendor", r.organization, vendor, via="organization")
+    # Known totals of sizes that do not state them (Mixtral 8x7B = 46.7B).
+    params = r.parameters
+    if params is not None and fam is not None:
+        known = fam.get("known_sizes", {})
+        total = known.get(params["label"]) or known.get(params["label"].lower())
+        if total and params.get("total") is None:
+            params["total"] = int(round(total))
+            r.sources["parameters"] = "table"
+            r.note("parameters", params["label"], fam, known_total=params["total"])
+    # Functions implied by the family (QwQ → reasoning, bge-reranker → reranker).
+    if fam is not None:
+        for fn in fam.get("functions", ()):
+            if fn not in r.functions:
+                r.functions.append(fn)
+                r.source("functions", "table")
+    _category(r, vocab)
+    if r.quantization is not None:
+        _complete_quant(r, vocab)
+    _kind(skel, r, vocab)
+
+
+def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
+    """Decide what a second family in the name is: base model, teacher or student."""
+    if not r.other_families:
+        return
+    main = r.family_row
+    if r.distill_at is not None:
+        pos, row, version, token = r.other_families[0]
+        main_closed = main is not None and main.get("weights") == "closed"
+        other_closed = row.get("weights") == "closed"
+        main_text = _model_text(r.family, r.version)
+        other_text = _model_text(row["name"], version)
+        distill_first = r.distill_at < pos and (r.family_at is None or r.family_at < r.distill_at)
+        if (other_closed and not main_closed) and not distill_first:
+            teacher, base = _teacher_text(row, version, r), _family_text(r.family, r.version)
+        else:
+            teacher, base = main_text, _family_text(row["name"], version)
+        r.distill = {"teacher": teacher, "base": base}
+        r.source("distill", "table")
+        rest = r.other_families[1:]
+    else:
+        rest = list(r.other_families)
+        if main is not None and not main.get("derivative"):
+            # Llama-3.1-Nemotron-70B: a derivative family named after its base.
+            for j, (pos, row, version, token) in enumerate(rest):
+                if row.get("derivative"):
+                    base = _family_text(r.family, r.version)
+                    r.family, r.family_row, r.version = row["name"], row, version
+                    r.sources["family"] = "table"
+                    r.base_model = base
+                    r.source("base_model", "table")
+                    r.sources.pop("version", None)
+                    if version is not None:
+                        r.source("version", "pattern")
+                    rest = rest[:j] + rest[j + 1 :]
+                    break
+    for pos, row, version, token in rest:
+        if r.base_model is None and row["name"] != r.family:
+            r.base_model = _family_text(row["name"], version)
+            r.source("base_model", "table")
+        elif row["name"] != r.family:
+            r.finetune.append(token)
+            r.source("finetune", "table")
+
+
+def _model_text(family: str | None, version: str | None) -> str | None:
+    if family is None:
+        return None
+    return f"{family}-{version}" if version else family
+
+
+def _family_text(family: str | None, version: str | None) -> str | None:
+    if family is None:
+        return None
+    return f"{family} {version}" if version else family
+
+
+def _teacher_text(row: dict[str, Any], version: str | None, r: Reading) -> str:
+    parts = [row["name"]]
+    if version:
+        parts.append(version)
+    # Tier words right after the teacher (Claude-4.6-Opus).
+    for v in r.variant:
+        if v.lower() in ("opus", "sonnet", "haiku", "pro", "flash", "ultra", "max", "mini"):
+            parts.append(v)
+            r.variant.remove(v)
+            if not r.variant:
+                r.sources.pop("variant", None)
+            break
+    return "-".join(parts)
+
+
+def _category(r: Reading, vocab: Vocabulary) -> None:
+    if r.category is not None:
+        return
+    fam = r.family_row
+    fns = set(r.functions)
+    if "embedding" in fns:
+        r.category = "embedding"
+    elif "reranker" in fns:
+        r.category = "reranker"
+    elif fam is not None and fam.get("category"):
+        r.category = fam["category"]
+    elif fns & {"instruct", "chat", "coder", "math", "reasoning", "tool-use", "fim"}:
+        r.category = "chat"
+    elif r.role in ("mmproj", "imatrix"):
+        return
+    elif r.family is not None and (r.parameters is not None or r.quantization is not None) and r.role != "lora":
+        if r.format is None or r.format["id"] in ("gguf", "ggml", "llamafile", "mlx", "exl2", "mlc"):
+            r.category = "chat"
+            r.source("category", "pattern")
+            return
+        return
+    else:
+        return
+    r.source("category", "table" if fam is not None or fns else "pattern")
+
+
+def _complete_quant(r: Reading, vocab: Vocabulary) -> None:
+    q = r.quantization
+    assert q is not None
+    if r.format == {"id": "pytorch", "extension": "bin"} and q.get("method") in ("gguf", "ggml"):
+        # A llama.cpp quant code in a .bin name: a legacy GGML file, not a PyTorch pickle.
+        r.format = {"id": "ggml", "extension": "bin"}
+    fmt = (r.format or {}).get("id")
+    if q.get("method") == "gguf" and fmt == "ggml":
+        q["method"] = "ggml"
+    if q.get("method") is None and fmt in ("gguf", "ggml") and q["scheme"].lower() in vocab.file_types:
+        ft = vocab.file_types[q["scheme"].lower()]
+        q.update(_file_type_quant(ft, vocab))
+        q["method"] = fmt
+    if q.get("method") is None and (fmt == "mlx" or (r.organization or "").lower() == "mlx-community"):
+        q["method"] = "mlx"
+        bits = q.get("bits")
+        if bits is not None and q.get("bits_per_weight") is None and bits < 16:
+            q["bits_per_weight"] = bits + 0.5  # one 16-bit scale and bias per 64 weights
+    if r.kind == "ollama_tag" and q.get("method") is None and q["scheme"].lower() in vocab.file_types:
+        ft = vocab.file_types[q["scheme"].lower()]
+        q.update(_file_type_quant(ft, vocab))
+    if r.format is None and q.get("method") in ("gguf",) and r.kind != "ollama_tag":
+        r.format = {"id": "gguf", "extension": None}
+        r.source("format", "pattern")
+
+
+def _kind(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
+    if r.kind in ("gguf_file", "file"):
+        return
+    if r.kind == "ollama_tag":
+        return
+    if skel.namespaces or skel.url:
+        if r.provider or (r.family_row is not None and r.family_row.get("weights") == "closed"):
+            r.kind = "api_name"
+        else:
+            r.kind = "hf_repo"
+        return
+    if r.format is not None and r.format.get("extension"):
+        r.kind = "file"
+        return
+    r.kind = "api_name"
+
+
+# --------------------------------------------------------------------------
+# Shapes to values
+# --------------------------------------------------------------------------
+
+_SCALE = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _count(number: str, unit: str) -> int:
+    value = float(number.replace("_", "."))
+    return int(round(value * _SCALE[unit.lower()]))
+
+
+def _label_number(number: str) -> str:
+    return _num(float(number.replace("_", ".")))
+
+
+_SIZE_RE = re.compile(
+    r"^(?:(?P<experts>\d+)x)?(?P<n>\d+(?:[._]\d+)?)(?P<u>[BbMmTt])"
+    r"(?:[-_]?[Aa](?P<active>\d+(?:[._]\d+)?)[Bb])?(?:-(?P<e2>\d+)[Ee])?(?:x(?P<times>\d+))?$"
+)
+
+
+def parse_size(text: str) -> dict[str, Any] | None:
+    """``30B-A3B`` → {label, total, active, experts, effective}; ``1m`` → {context: 1000000}."""
+    m = re.fullmatch(r"([AaEe])(\d+(?:[._]\d+)?)[Bb]", text)
+    if m:
+        count = _count(m.group(2), "b")
+        label = f"{m.group(1).upper()}{_label_number(m.group(2))}B"
+        if m.group(1) in "Aa":
+            return {"label": label, "total": None, "active": count, "experts": None, "effective": None}
+        return {"label": label, "total": None, "active": None, "experts": None, "effective": count}
+    m = re.fullmatch(r"(\d+)[Bb](\d)", text)
+    if m:  # bloom-7b1 = 7.1B
+        number = f"{m.group(1)}.{m.group(2)}"
+        return {"label": f"{number}B", "total": _count(number, "b"), "active": None, "experts": None, "effective": None}
+    m = _SIZE_RE.match(text)
+    if m is None:
+        return None
+    n, unit = m.group("n"), m.group("u")
+    if unit in "Mm" and not m.group("experts") and not m.group("active") and float(n.replace("_", ".")) <= 10:
+        return {"context": _count(n, "m")}  # 1m, 1M: a context length, not 1 million parameters
+    number = _label_number(n)
+    unit_up = unit.upper()
+    experts = int(m.group("experts")) if m.group("experts") else None
+    times = int(m.group("times")) if m.group("times") else None
+    active = m.group("active")
+    e2 = m.group("e2")
+    if experts is not None:
+        label = f"{experts}x{number}{unit_up}"
+        return {"label": label, "total": None, "active": None, "experts": experts, "effective": None}
+    if times is not None:  # 10.7Bx4: four experts of 10.7B
+        label = f"{times}x{number}{unit_up}"
+        return {"label": label, "total": None, "active": None, "experts": times, "effective": None}
+    if e2 is not None:  # 17B-16E: 17B active, 16 experts
+        return {
+            "label": f"{number}{unit_up}-{int(e2)}E",
+            "total": None,
+            "active": _count(n, unit),
+            "experts": int(e2),
+            "effective": None,
+        }
+    if active is not None:
+        return {
+            "label": f"{number}{unit_up}-A{_label_number(active)}B",
+            "total": _count(n, unit),
+            "active": _count(active, "b"),
+            "experts": None,
+            "effective": None,
+        }
+    return {"label": f"{number}{unit_up}", "total": _count(n, unit), "active": None, "experts": None, "effective": None}
+
+
+def context_tokens(text: str) -> int:
+    """``4k`` → 4096, ``128K`` → 131072 (powers of two ×1024), ``200k`` → 200000, ``1m`` → 1000000."""
+    number = float(text[:-1])
+    unit = text[-1].lower()
+    if unit == "m":
+        return int(number * 1_000_000)
+    if number.is_integer() and int(number) & (int(number) - 1) == 0 and number > 0:
+        return int(number) * 1024
+    return int(number * 1000)
+
+
+def _valid_date(digits: str, fmt: str) -> bool:
+    if fmt == "yymmdd":
+        yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+        return 22 <= yy <= 39 and 1 <= mm <= 12 and 1 <= dd <= 31
+    if fmt == "yymm":
+        yy, mm = int(digits[:2]), int(digits[2:])
+        return 18 <= yy <= 39 and 1 <= mm <= 12
+    mm, dd = int(digits[:2]), int(digits[2:])
+    return 1 <= mm <= 12 and 1 <= dd <= 31
+
+
+def _family_version(row: dict[str, Any], rest: tuple[Piece, ...]) -> str | None:
+    """The version glued to a family word: ``Qwen2.5`` → 2.5, ``gemma3n`` → 3n, ``MiniCPM3`` → 3."""
+    letters = [x.lower() for x in row.get("version_letters", ())]
+    text = "".join(p.text for p in rest)
+    if all(p.kind in ("NUM", "VERSION") for p in rest) and rest[0].kind == "NUM":
+        return _version_text(text)
+    if len(rest) == 2 and rest[0].kind == "NUM" and rest[1].kind == "WORD" and rest[1].text.lower() in letters:
+        return _version_text(rest[0].text) + rest[1].text.lower()
+    if rest[0].kind == "VERSION":
+        return _version_text(text)
+    return None
+
+
+def _display(word: str) -> str:
+    """A community family name as shown: ``samantha`` → ``Samantha``, ``MythoMax`` stays."""
+    return word[:1].upper() + word[1:] if word.islower() else word
+
+
+def _quant_word_fields(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k in ("bits", "bits_per_weight"):
+        if row.get(k) is not None:
+            out[k] = row[k]
+    return out
+
+
+def _file_type_quant(row: dict[str, Any], vocab: Vocabulary) -> dict[str, Any]:
+    tensor = vocab.ggml_types.get(row["tensor_type"])
+    return {
+        "scheme": row["scheme"],
+        "method": "gguf",
+        "bits": row.get("bits"),
+        "bits_per_weight": tensor["bits_per_weight"] if tensor else None,
+        "file_bits_per_weight": row.get("file_bits_per_weight"),
+    }

@@ -1,0 +1,4 @@
+"""Plain-language explanations (stub)."""
+from __future__ import annotations
+def explanations(m):
+    return ()

@@ -821,8 +821,13 @@ class _Words:
                 r.quantization["method"] = row["id"]
         if row["id"] == "ggml" and r.quantization is not None and r.quantization.get("method") == "gguf":
             r.quantization["method"] = "ggml"
-        if word in ("gguf", "ggml") and chunk.sep == "." and r.role is None:
-            r.role = "model"
+        nxt = self.chunks[self.i + 1] if self.i + 1 < len(self.chunks) else None
+        if chunk.sep == "." and row.get("extensions") and (nxt is None or nxt.kinds == ("SHARD",)):
+            # model.gguf.part1of2: the extension before a split-file suffix
+            if r.format is not None and r.format.get("extension") is None:
+                r.format = {"id": row["id"], "extension": word}
+                r.kind = "gguf_file" if row["id"] == "gguf" else "file"
+                r.role = r.role or "model"
         return True
 
     def _unknown(self, chunk: Chunk) -> None:

@@ -1,4 +1,389 @@
-"""Plain-language explanations (stub)."""
+"""Plain-language explanations of a parsed name, in English and Chinese.
+
+Sentences for table knowledge come from the tables' ``en``/``zh`` texts; values
+read from a shape (sizes, dates, versions …) get a sentence built here.  Guesses
+(a value placed by position only) say so.
+"""
+
 from __future__ import annotations
-def explanations(m):
-    return ()
+
+from typing import TYPE_CHECKING, Any
+
+from .model import Explanation
+
+if TYPE_CHECKING:
+    from ._reader import Note
+    from .model import ModelName
+
+__all__ = ["explanations", "FIELD_LABELS", "KIND_LABELS", "weight_bytes", "hardware_class"]
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "kind": ("kind", "名称类型"),
+    "provider": ("provider", "服务商"),
+    "organization": ("published by", "发布者"),
+    "vendor": ("maker", "厂商"),
+    "family": ("family", "模型系列"),
+    "version": ("version", "版本"),
+    "variant": ("variant", "档次"),
+    "parameters": ("parameters", "参数量"),
+    "context_length": ("context", "上下文长度"),
+    "date": ("date", "日期"),
+    "distill": ("distilled", "蒸馏"),
+    "base_model": ("built on", "基座模型"),
+    "functions": ("functions", "功能"),
+    "category": ("category", "类别"),
+    "finetune": ("fine-tune", "微调/版本名"),
+    "training": ("training", "训练方式"),
+    "quantization": ("quantization", "量化"),
+    "format": ("format", "文件格式"),
+    "role": ("file role", "文件角色"),
+    "shard": ("shard", "分片"),
+    "resolved": ("really is", "实际模型"),
+    "filler": ("note", "说明"),
+    "size": ("for you", "对你意味着"),
+    "unrecognized": ("unrecognized", "未识别"),
+}
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "hf_repo": (
+        "A model repository id (Hugging Face or ModelScope: namespace/name).",
+        "模型仓库 ID（Hugging Face 或魔搭社区：命名空间/名称）。",
+    ),
+    "gguf_file": (
+        "A GGUF model file, for llama.cpp, Ollama and LM Studio.",
+        "GGUF 模型文件，可用于 llama.cpp、Ollama 和 LM Studio。",
+    ),
+    "file": ("A model file name.", "模型文件名。"),
+    "ollama_tag": (
+        "An Ollama model tag (model:tag); `ollama pull` downloads it as GGUF.",
+        "Ollama 模型标签（模型:标签）；`ollama pull` 会以 GGUF 形式下载。",
+    ),
+    "api_name": (
+        "A model id used with an API or serving platform.",
+        "在 API 或服务平台上使用的模型 ID。",
+    ),
+}
+
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "chat": ("text generation and chat", "文本生成/对话"),
+    "embedding": ("embedding (text to vectors for search)", "嵌入（把文本变成向量用于检索）"),
+    "reranker": ("reranking search results", "重排序（给检索结果重新排序）"),
+    "image-generation": ("image generation", "图像生成"),
+    "speech": ("speech (recognition or synthesis)", "语音（识别或合成）"),
+    "video": ("video generation or understanding", "视频生成或理解"),
+}
+
+
+def explanations(m: ModelName) -> tuple[Explanation, ...]:
+    from ._parse import reading
+
+    try:
+        parsed, notes = reading(m.name)
+    except Exception:  # a hand-built ModelName whose name does not parse
+        notes = ()
+    out: list[Explanation] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(field: str, token: str, en: str, zh: str) -> None:
+        if (field, token, en) in seen or not en:
+            return
+        seen.add((field, token, en))  # type: ignore[arg-type]
+        out.append(Explanation(field=field, token=token, en=en, zh=zh))
+
+    en, zh = KIND_LABELS[m.kind]
+    add("kind", m.name, en, zh)
+    for note in notes:
+        text = _note_text(note, m)
+        if text is not None:
+            add(note.field, note.token, *text)
+    if m.category is not None and m.category in CATEGORY_LABELS:
+        cen, czh = CATEGORY_LABELS[m.category]
+        add("category", m.category, f"Kind of model: {cen}.", f"模型类别：{czh}。")
+    size = _size_text(m)
+    if size is not None:
+        add("size", size[0], size[1], size[2])
+    out.sort(key=lambda e: _RANK.get(e.field, len(_RANK)))
+    if m.unrecognized:
+        words = ", ".join(m.unrecognized)
+        add(
+            "unrecognized",
+            words,
+            f"Not recognized: {words} — the tables do not know these words and their position does not say what they are.",
+            f"未识别：{words}——词表中没有这些词，位置也无法说明它们的含义。",
+        )
+    return tuple(out)
+
+
+_RANK = {
+    name: i
+    for i, name in enumerate(
+        (
+            "kind",
+            "provider",
+            "organization",
+            "family",
+            "vendor",
+            "version",
+            "variant",
+            "parameters",
+            "context_length",
+            "date",
+            "functions",
+            "category",
+            "distill",
+            "base_model",
+            "finetune",
+            "training",
+            "quantization",
+            "format",
+            "role",
+            "shard",
+            "resolved",
+            "filler",
+            "size",
+        )
+    )
+}
+
+
+def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
+    row, info, token = note.row, note.info or {}, note.token
+    field = note.field
+    if field == "parameters":
+        return _parameters_text(token, info, row)
+    if field == "version":
+        v = info.get("version", token)
+        return (f"Version {v} of the model.", f"模型的第 {v} 版。")
+    if field == "date":
+        return _date_text(token, info.get("date", token), m)
+    if field == "context_length":
+        tokens = info.get("tokens")
+        return (
+            f"{token} = a context window of {tokens:,} tokens (how much text it can read at once); longer context needs more memory.",
+            f"{token} = 上下文窗口 {tokens:,} 个词元（一次能读入的文本量）；上下文越长，占用内存越多。",
+        )
+    if field == "shard":
+        i, n = info.get("index"), info.get("total")
+        return (
+            f"Part {i} of {n}: the model is split into {n} files; download all of them and load the first.",
+            f"第 {i} 部分，共 {n} 部分：模型被拆成 {n} 个文件，需全部下载，加载时指定第一个。",
+        )
+    if field == "family" and row is None:
+        return (
+            f"{token}: not a family the tables know; read as this model's own name because it leads the name (a guess from its position).",
+            f"{token}：词表中没有这个系列；因为位于名称开头，推断为该模型自己的名字（按位置猜测）。",
+        )
+    if field == "finetune" and row is None:
+        if info.get("tokens"):
+            return (
+                f"{token}: probably the number of training tokens ({info['tokens']:,}), not the model size.",
+                f"{token}：可能是训练所用的词元数（{info['tokens']:,}），而不是模型大小。",
+            )
+        if info.get("version"):
+            return (
+                f"{token}: version of this fine-tune (the base model's version came earlier).",
+                f"{token}：该微调版本自己的版本号（基座模型的版本在前面）。",
+            )
+        return (
+            f"{token}: a name word of this fine-tune, merge or edition (not in the tables; placed by its position).",
+            f"{token}：该微调、合并或版本的名字（词表中没有，按位置判断）。",
+        )
+    if field == "organization" and row is None:
+        return (
+            f"{token}: the Hub account that published it — not necessarily who made the model.",
+            f"{token}：发布它的 Hub 账号——不一定是模型的原作者。",
+        )
+    if field == "organization" and info.get("uploader"):
+        return (
+            f"{token} re-uploads models made by others: {row['en']}",
+            f"{token} 转传他人制作的模型：{row['zh']}",
+        )
+    if field == "vendor" and row is not None:
+        if info.get("via") == "family" and m.family is not None and token == m.family and token != row["name"]:
+            return None  # the vendor was already explained where the name spells it, or with the family
+        return (row["en"], row["zh"])
+    if field == "base_model" and row is not None:
+        v = info.get("version")
+        label = f"{row['name']} {v}" if v else row["name"]
+        if m.distill and label in (m.distill.base, m.distill.teacher):
+            return None
+        return (
+            f"Built on {label}: {row['en']}",
+            f"基于 {label}：{row['zh']}",
+        )
+    if field == "distill":
+        d = m.distill
+        if d is not None and d.teacher and d.base:
+            return (
+                f"Distilled: a {d.base} model trained on the outputs of {d.teacher} (the teacher), to copy its abilities at a smaller size — it is not {d.teacher} itself.",
+                f"蒸馏：用 {d.teacher}（教师模型）的输出训练出的 {d.base} 模型，以较小体积学习其能力——它并不是 {d.teacher} 本身。",
+            )
+        return (row["en"], row["zh"]) if row else None
+    if field == "quantization" and row is None:
+        if info.get("bits") is not None:
+            b = info["bits"]
+            return (f"{b:g} bits per weight on average.", f"平均每个权重 {b:g} 位。")
+        if info.get("head_bits") is not None:
+            return None
+        return None
+    if row is not None and row.get("en"):
+        return (row["en"], row["zh"])
+    return None
+
+
+def _parameters_text(token: str, info: dict[str, Any], row: dict[str, Any] | None) -> tuple[str, str] | None:
+    if info.get("repeated"):
+        return None
+    if info.get("known_total") is not None:
+        t = info["known_total"]
+        return (
+            f"{token} does not state the total: the {row['name'] if row else 'family'} tables give {_billions(t)} parameters in all.",
+            f"{token} 并未写出总参数量：据系列资料共 {_yi(t)} 参数。",
+        )
+    if row is not None and row.get("en"):  # a MoE marker word
+        return (row["en"], row["zh"])
+    label = info.get("label", token)
+    total, active, experts, effective = (info.get(k) for k in ("total", "active", "experts", "effective"))
+    if effective:
+        return (
+            f"{label}: about {_billions(effective)} effective parameters (Gemma's E-series); the file holds more, because of per-layer embeddings that can stay off the GPU.",
+            f"{label}：约 {_yi(effective)} 有效参数（Gemma E 系列）；文件中参数更多，因为逐层嵌入可以不放在 GPU 上。",
+        )
+    if experts and active:
+        return (
+            f"{label}: a mixture-of-experts model with {experts} experts, about {_billions(active)} parameters active per token; all experts must fit in memory.",
+            f"{label}：混合专家模型，共 {experts} 个专家，每个词元激活约 {_yi(active)} 参数；全部专家都要放进内存。",
+        )
+    if experts:
+        return (
+            f"{label}: a mixture of {experts} experts; the total is less than {experts} × the expert size because attention and embeddings are shared.",
+            f"{label}：由 {experts} 个专家组成的混合专家模型；共享注意力和嵌入层，所以总参数少于 {experts} 乘以单个专家大小。",
+        )
+    if total and active:
+        return (
+            f"{label}: a mixture-of-experts model with about {_billions(total)} parameters in all, of which about {_billions(active)} are active for each token — memory depends on the total, speed on the active part.",
+            f"{label}：混合专家模型，共约 {_yi(total)} 参数，每个词元只激活约 {_yi(active)}——内存取决于总量，速度取决于激活部分。",
+        )
+    if active:
+        return (
+            f"{label}: about {_billions(active)} parameters active per token (a mixture-of-experts model; the total is larger).",
+            f"{label}：每个词元激活约 {_yi(active)} 参数（混合专家模型，总参数更多）。",
+        )
+    if total:
+        return (
+            f"{label} = about {_billions(total)} parameters (learned weights); more parameters usually means a more capable but heavier model.",
+            f"{label} = 约 {_yi(total)} 个参数（学到的权重）；参数越多通常能力越强，但也越占资源。",
+        )
+    return None
+
+
+def _date_text(token: str, value: str, m: ModelName) -> tuple[str, str]:
+    if len(value) == 10:
+        return (f"Snapshot date {value}.", f"快照日期 {value}。")
+    if len(value) == 7 and value[4] == "-":
+        return (
+            f"{token} = {value} (year and month of the release: YYMM).",
+            f"{token} = {value}（发布年月，YYMM 格式）。",
+        )
+    if len(value) == 4 and value.isdigit():
+        return (
+            f"{token} = month {value[:2]}, day {value[2:]} of the release (MMDD; the year is not in the name).",
+            f"{token} = 发布于 {value[:2]} 月 {value[2:]} 日（MMDD 格式，名称中没有年份）。",
+        )
+    return (f"Date {value}.", f"日期 {value}。")
+
+
+def _billions(n: int) -> str:
+    if n >= 10**12:
+        return f"{n / 1e12:g} trillion"
+    if n >= 10**9:
+        return f"{n / 1e9:g} billion"
+    return f"{n / 1e6:g} million"
+
+
+def _yi(n: int) -> str:
+    """A count in Chinese units: 70 亿, 4670 亿, 1.35 亿, 1.2 万亿."""
+    if n >= 10**12:
+        return f"{n / 1e12:g} 万亿"
+    if n >= 10**8:
+        return f"{n / 1e8:g} 亿"
+    return f"{n / 1e4:g} 万"
+
+
+# --------------------------------------------------------------------------
+# What it means for you: weight size and the hardware class it suits
+# --------------------------------------------------------------------------
+
+
+def weight_bytes(m: ModelName) -> tuple[int, float, str] | None:
+    """(bytes, bits per weight used, how) for the weights, or None when the name cannot tell.
+
+    Uses all parameters (every expert of a MoE must be in memory) and the
+    whole-file average bits per weight of the quant where known.
+    """
+    p = m.parameters
+    if p is None:
+        return None
+    params = p.total or (p.effective if p.effective and not p.active else None)
+    if params is None:
+        return None
+    q = m.quantization
+    if q is not None:
+        bpw = q.file_bits_per_weight or q.bits_per_weight or q.bits
+        how = "file average" if q.file_bits_per_weight else ("exact type" if q.bits_per_weight else "nominal bits")
+    else:
+        bpw, how = 16.0, ""
+    if bpw is None:
+        return None
+    return int(params * bpw / 8), float(bpw), how
+
+
+def hardware_class(gb: float) -> tuple[str, str]:
+    if gb <= 2.5:
+        return ("phones, small devices and any laptop", "手机、小型设备和任何笔记本电脑")
+    if gb <= 10:
+        return (
+            "one consumer GPU (8–12 GB) or a laptop with 16 GB of memory",
+            "一张消费级显卡（8–12 GB）或 16 GB 内存的笔记本电脑",
+        )
+    if gb <= 22:
+        return ("a 24 GB GPU or a Mac with 32 GB of memory", "一张 24 GB 显卡或 32 GB 内存的 Mac")
+    if gb <= 45:
+        return (
+            "a 48 GB GPU, two 24 GB GPUs or a Mac with 64 GB",
+            "一张 48 GB 显卡、两张 24 GB 显卡或 64 GB 内存的 Mac",
+        )
+    if gb <= 90:
+        return ("an 80–96 GB data-centre GPU or several GPUs", "一张 80–96 GB 数据中心显卡或多张显卡")
+    return ("a multi-GPU server", "多卡服务器")
+
+
+def _size_text(m: ModelName) -> tuple[str, str, str] | None:
+    w = weight_bytes(m)
+    if w is None:
+        return None
+    nbytes, bpw, how = w
+    gb = nbytes / 1e9
+    p = m.parameters
+    assert p is not None
+    moe_en = " (all experts count: every one must be in memory)" if p.active or p.experts else ""
+    moe_zh = "（所有专家都要计入，因为都得放进内存）" if p.active or p.experts else ""
+    if m.quantization is None:
+        # No quant in the name: give the 16-bit size and what a common 4-bit quant would take.
+        q4 = nbytes * 4.8944 / 16 / 1e9
+        where_en, where_zh = hardware_class(q4 * 1.2)
+        return (
+            f"{p.label} × 16-bit",
+            f"About {gb:,.1f} GB of weights at 16 bits per weight{moe_en}; quantized to Q4_K_M about {q4:,.1f} GB, "
+            f"which suits {where_en}. A rough estimate: the context (KV cache) and runtime add more memory.",
+            f"16 位精度下权重约 {gb:,.1f} GB{moe_zh}；量化为 Q4_K_M 约 {q4:,.1f} GB，适合{where_zh}。"
+            f"这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
+        )
+    where_en, where_zh = hardware_class(gb * 1.2)
+    return (
+        f"{p.label} × {m.quantization.scheme}",
+        f"Roughly {gb:,.1f} GB of weights ({p.label} parameters × {bpw:g} bits ÷ 8, {how}){moe_en}. "
+        f"Suits {where_en}. A rough estimate: the context (KV cache) and runtime add more memory.",
+        f"权重约 {gb:,.1f} GB（{p.label} 参数 × {bpw:g} 位 ÷ 8）{moe_zh}。"
+        f"适合{where_zh}。这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
+    )

@@ -1,0 +1,89 @@
+"""Terminal output for ``modelname explain`` (rich tables, English or Chinese)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .explain import FIELD_LABELS
+
+if TYPE_CHECKING:
+    from .model import ModelName
+    from .terms import Term
+
+__all__ = ["render_name", "render_term", "summary"]
+
+_GUESS = {"en": "guess", "zh": "推测"}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def summary(m: ModelName) -> str:
+    """One line: maker · family version variant · size · quant · format."""
+    parts = []
+    if m.vendor and m.vendor != m.family:
+        parts.append(m.vendor)
+    name = " ".join(x for x in (m.family, m.version, m.variant) if x)
+    if name:
+        parts.append(name)
+    if m.parameters:
+        parts.append(m.parameters.label)
+    if m.quantization:
+        parts.append(m.quantization.scheme)
+    if m.format:
+        parts.append(m.format.id.upper() if m.format.id in ("gguf", "ggml", "onnx", "mlx") else m.format.id)
+    return " · ".join(parts)
+
+
+def render_name(m: ModelName, lang: str) -> None:
+    console = _console()
+    zh = lang == "zh"
+    title = Text(m.name, style="bold")
+    line = summary(m)
+    if line:
+        title.append("   " + line, style="cyan")
+    console.print(title)
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, expand=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("token", no_wrap=True, max_width=32)
+    table.add_column("meaning", ratio=1, overflow="fold")
+    guesses = {f for f, s in m.provenance if s == "pattern"}
+    for e in m.explanations:
+        label = FIELD_LABELS.get(e.field, (e.field, e.field))[1 if zh else 0]
+        token = Text(e.token if e.field != "kind" else "")
+        if e.field in ("family", "finetune", "base_model") and e.field in guesses and "guess" in e.en or "按位置" in e.zh:
+            token.append(f" ({_GUESS[lang]})", style="yellow")
+        table.add_row(label, token, e.zh if zh else e.en)
+    console.print(table)
+    if m.resolved is not None:
+        head = "实际是" if zh else "Really"
+        console.print(Text(f"{head}: {m.resolved.name} — {m.resolved.reason}", style="magenta"))
+    console.print()
+
+
+def render_term(term: Term, lang: str) -> None:
+    console = _console()
+    zh = lang == "zh"
+    kinds_zh = {
+        "llama.cpp quant type": "llama.cpp 量化类型",
+        "GGML tensor type": "GGML 张量类型",
+        "quantization method": "量化方法",
+        "quantization": "量化",
+        "file format": "文件格式",
+        "name tag": "名称标签",
+        "model family": "模型系列",
+        "vendor": "厂商",
+        "serving provider": "服务商",
+        "uploader": "上传者",
+    }
+    kind = kinds_zh.get(term.kind, term.kind) if zh else term.kind
+    console.print(Text(f"{term.title}", style="bold") + Text(f"   ({kind})", style="cyan"))
+    console.print(term.zh if zh else term.en)
+    if term.source:
+        console.print(Text(("来源：" if zh else "Source: ") + term.source, style="dim"))
+    console.print()

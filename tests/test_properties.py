@@ -1,0 +1,68 @@
+"""Hypothesis properties: parse never crashes, is deterministic, and round-trips."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import modelname
+from modelname import InvalidModelName, ModelName
+
+NAME_ALPHABET = string.ascii_letters + string.digits + "-_.:/@ "
+WORDS = st.sampled_from(
+    ["Qwen2.5", "Llama", "3.1", "8B", "Instruct", "Q4_K_M", "GGUF", "v0.2", "7b", "A3B", "30B", "DeepSeek",
+     "R1", "Distill", "00001-of-00003", "fp16", "mmproj", "i1", "UD", "IQ1_S", "128k", "2407", "20240620",
+     "Coder", "AWQ", "4bit", "mlx", "Zorblax", "通义千问", "chat", "x"]
+)
+SEPS = st.sampled_from(["-", "_", ".", "-", "-"])
+
+
+def _outcome(text: str):
+    try:
+        return modelname.parse(text)
+    except InvalidModelName as err:
+        return err
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_any_text_gives_a_result_or_invalid_name(text):
+    out = _outcome(text)
+    assert isinstance(out, (ModelName, InvalidModelName))
+    if isinstance(out, ModelName):
+        out.model_dump(mode="json")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=NAME_ALPHABET, max_size=80))
+def test_name_like_text(text):
+    out = _outcome(text)
+    assert isinstance(out, (ModelName, InvalidModelName))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(WORDS, SEPS), min_size=1, max_size=10), st.sampled_from(["", ".gguf", ".bin", ":7b"]))
+def test_composed_names_parse_and_round_trip(parts, tail):
+    name = "".join(w + s for w, s in parts)[:-1] + tail
+    out = _outcome(name)
+    assert isinstance(out, (ModelName, InvalidModelName))
+    if isinstance(out, ModelName):
+        data = out.model_dump(mode="json")
+        assert ModelName.model_validate(data).model_dump(mode="json") == data
+        assert _outcome(name) == out  # deterministic
+        for e in out.explanations:
+            assert e.en and e.zh
+
+
+@settings(max_examples=100)
+@given(st.text(alphabet="-_. ", min_size=1, max_size=20))
+def test_separators_only_are_invalid(text):
+    assert isinstance(_outcome(text), InvalidModelName)
+
+
+@settings(max_examples=100)
+@given(st.text(min_size=1).filter(lambda s: any(ord(c) < 32 for c in s)))
+def test_control_characters_are_invalid(text):
+    assert isinstance(_outcome(text), InvalidModelName)

@@ -43,16 +43,21 @@ class Piece(NamedTuple):
     start: int
 
 
-@dataclass(frozen=True, slots=True)
 class Chunk:
-    """Pieces with no separator between them (``Qwen2.5`` = WORD NUM)."""
+    """Pieces with no separator between them (``Qwen2.5`` = WORD NUM).
 
-    pieces: tuple[Piece, ...]
-    sep: str  # the separator text before this chunk ("" for the first one)
+    ``text``, ``kinds`` and ``key`` (lower-case lookup spelling) are computed once,
+    because the reader asks for them many times.
+    """
 
-    @property
-    def text(self) -> str:
-        return "".join(p.text for p in self.pieces)
+    __slots__ = ("pieces", "sep", "text", "kinds", "key")
+
+    def __init__(self, pieces: tuple[Piece, ...], sep: str) -> None:
+        self.pieces = pieces
+        self.sep = sep  # the separator text before this chunk ("" for the first one)
+        self.text = "".join([p.text for p in pieces]) if len(pieces) > 1 else pieces[0].text
+        self.kinds = tuple([p.kind for p in pieces])
+        self.key = self.text.lower().replace("_", "-")
 
     @property
     def start(self) -> int:
@@ -63,9 +68,14 @@ class Chunk:
         last = self.pieces[-1]
         return last.start + len(last.text)
 
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        return tuple(p.kind for p in self.pieces)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Chunk) and (self.pieces, self.sep) == (other.pieces, other.sep)
+
+    def __hash__(self) -> int:
+        return hash((self.pieces, self.sep))
+
+    def __repr__(self) -> str:
+        return f"Chunk({self.sep!r}{self.text!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +355,5 @@ def skeleton(text: str) -> Skeleton:
 
 def _chunks(plan: tuple[Any, ...], pieces: list[Piece]) -> tuple[Chunk, ...]:
     return tuple(
-        Chunk(tuple(pieces[i] for i in idx), pieces[sep].text if sep is not None else "")
-        for idx, sep in plan
+        [Chunk(tuple([pieces[i] for i in idx]), pieces[sep].text if sep is not None else "") for idx, sep in plan]
     )

@@ -29,6 +29,7 @@ from .tables import Vocabulary, key, vocabulary
 
 __all__ = ["read", "Reading", "Note"]
 
+_NOT_DATES = frozenset({"1024", "0512", "0256", "0128", "0064", "1080", "0720", "0480"})
 _REGION = re.compile(r"^(?:[a-z]{2}(?:-gov)?-[a-z]+-\d|us|eu|apac|global|jp|au|ca)$", re.I)
 _DIGITS = re.compile(r"\d+")
 
@@ -78,6 +79,7 @@ class Reading:
     version_at: int | None = None
     family_at: int | None = None
     bits_hint: float | None = None
+    vendor_hint: dict[str, Any] | None = None
 
     def source(self, name: str, how: str) -> None:
         """Record provenance; a field is ``table`` only if every part of it came from a table."""
@@ -98,7 +100,46 @@ def read(skel: Skeleton) -> Reading:
     chunks = _read_dotted_prefixes(chunks, r, vocab)
     _Words(chunks, r, vocab).run()
     _conclude(skel, r, vocab)
+    if r.kind == "ollama_tag":
+        _resolve_ollama(skel, r, vocab)
     return r
+
+
+def _resolve_ollama(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
+    """Ollama library tags that are really another model (deepseek-r1:7b is a Qwen distill)."""
+    start = skel.namespaces[-1].start + len(skel.namespaces[-1].text) if skel.namespaces else 0
+    rows = vocab.ollama.get(skel.text[start:].lower())
+    if not rows:
+        return
+    current = next((row for row in rows if not row.get("until")), rows[-1])
+    reason = current["en"]
+    earlier = [row for row in rows if row is not current]
+    if earlier:
+        reason += " Earlier: " + "; ".join(
+            f"{row['resolves_to']} (until {row['until']})" if row.get("until") else row["resolves_to"]
+            for row in earlier
+        ) + "."
+    r.resolved = {"name": current["resolves_to"], "reason": reason}
+    r.source("resolved", "table")
+    r.note("resolved", skel.text[start:], current)
+    for row in earlier:
+        r.note("resolved", skel.text[start:], row)
+    # What the real model's name says fills what the tag leaves out (distillation, base).
+    from ._parse import reading
+
+    try:
+        real, _notes = reading(current["resolves_to"])
+    except ValueError:
+        return
+    if r.distill is None and real.distill is not None:
+        r.distill = real.distill.model_dump()
+        r.source("distill", "table")
+    if r.base_model is None and real.base_model is not None:
+        r.base_model = real.base_model
+        r.source("base_model", "table")
+    if r.parameters is None and real.parameters is not None:
+        r.parameters = real.parameters.model_dump()
+        r.source("parameters", "table")
 
 
 # --------------------------------------------------------------------------
@@ -272,28 +313,48 @@ class _Words:
                 self.i += 1
 
     def _prefix_words(self) -> None:
-        """``mmproj-…``, ``ggml-model-…``: role and format words that lead file names."""
+        """bartowski-style names start with the original namespace: ``mistralai_Ministral-3-…``."""
+        chunks = self.chunks
+        if len(chunks) < 3 or chunks[1].sep != "_" or not _is_word(chunks[0]):
+            return
+        if any(c.sep == "_" for c in chunks[2:]) or not any(c.sep == "-" for c in chunks[2:]):
+            return
+        word = chunks[0].text.lower()
+        vendor = self.v.vendor_by_org.get(word)
+        known = vendor is not None or word in self.v.uploaders
+        if not known:
+            nxt = chunks[1]
+            if not (nxt.pieces[0].kind == "WORD" and nxt.pieces[0].text[:1].isupper()):
+                return
+            if chunks[0].key in self.v.family_by_alias or chunks[0].key in self.v.tags:
+                return
+        self.r.note("organization", chunks[0].text, vendor, embedded=True)
+        if vendor is not None:
+            self.r.vendor_hint = vendor
+        self.i = 1
 
     def _lower(self, chunk: Chunk) -> str:
         return chunk.text.lower()
 
-    def _phrase(self, index: dict[str, Any], longest: int) -> tuple[dict[str, Any], int] | None:
-        """Longest run of chunks starting here whose joined spelling is in ``index``."""
+    def _phrase(self, index: dict[str, Any], starts: dict[str, int]) -> tuple[dict[str, Any], int] | None:
+        """Longest run of chunks starting here whose joined spelling is in ``index``.
+
+        ``starts`` maps the first word of every multi-word spelling to the longest
+        phrase it begins, so most chunks need a single lookup.
+        """
         chunks = self.chunks
-        for n in range(min(longest, len(chunks) - self.i), 0, -1):
+        first = chunks[self.i]
+        longest = min(starts.get(first.key, 1), len(chunks) - self.i)
+        for n in range(longest, 1, -1):
             parts = chunks[self.i : self.i + n]
-            if any(c.sep in (":",) for c in parts[1:]):
+            if any(c.sep == ":" for c in parts[1:]):
                 continue
-            spelled = "-".join(key(c.text) for c in parts)
-            row = index.get(spelled)
+            keys = [c.key for c in parts]
+            row = index.get("-".join(keys)) or index.get("".join(keys))
             if row is not None:
                 return row, n
-            if n > 1:
-                glued = "".join(key(c.text) for c in parts)
-                row = index.get(glued)
-                if row is not None:
-                    return row, n
-        return None
+        row = index.get(first.key)
+        return (row, 1) if row is not None else None
 
     def _text(self, n: int) -> str:
         parts = self.chunks[self.i : self.i + n]
@@ -439,8 +500,9 @@ class _Words:
     def _shape_VERSION(self, piece: Piece, chunk: Chunk) -> bool:
         text = piece.text
         fam = self.r.family_row
-        if fam is not None and text[:1].upper() in fam.get("version_letters", ()) and "." not in text[1:2]:
-            return self._set_version(text[:1].upper() + _version_text(text[1:]), text, chunk)
+        letter = _letter(fam, text[:1]) if fam is not None else None
+        if letter is not None and "." not in text[1:2]:
+            return self._set_version(letter + _version_text(text[1:]), text, chunk)
         return self._set_version(_version_text(text), text, chunk)
 
     def _shape_NUM(self, piece: Piece, chunk: Chunk) -> bool:
@@ -450,7 +512,7 @@ class _Words:
         # Dates: 4 digits (YYMM / MMDD) and 6 digits (YYMMDD) after the model's name.
         if digits and len(text) == 6 and r.family is not None and _valid_date(text, "yymmdd"):
             return self._set_date(f"20{text[:2]}-{text[2:4]}-{text[4:]}", text)
-        if digits and len(text) == 4 and r.family is not None and self.i > 0:
+        if digits and len(text) == 4 and r.family is not None and self.i > 0 and text not in _NOT_DATES:
             fmt = (r.family_row or {}).get("date_format")
             if fmt == "yymm" and _valid_date(text, "yymm"):
                 return self._set_date(f"20{text[:2]}-{text[2:]}", text, "table")
@@ -523,21 +585,26 @@ class _Words:
 
     def _words(self, chunk: Chunk) -> bool:
         r, v = self.r, self.v
+        if r.kind == "ollama_tag" and chunk.key == "text" and "base" not in r.functions:
+            # Ollama's -text tags are the pretrained (base) models.
+            base = v.tags.get("base")
+            if base is not None:
+                return self._tag(base, 1)
         # Families (one or several chunks: gpt-oss, code-llama).
-        fam = self._phrase(v.family_by_alias, v.family_phrase_len)
+        fam = self._phrase(v.family_by_alias, v.family_starts)
         if fam is not None and not (r.family is None and self._tag_first(fam[1])):
             return self._family(fam[0], fam[1], None)
         # Multi-chunk tag phrases first (Flash-Lite, tool-use), then single words.
-        tag = self._phrase(v.tags, v.tag_phrase_len)
+        tag = self._phrase(v.tags, v.tag_starts)
         if tag is not None:
             return self._tag(tag[0], tag[1])
         lower = self._lower(chunk)
         if self._quant_word(lower, chunk.text, 1):
             return True
-        method = v.method_by_alias.get(key(chunk.text))
+        method = v.method_by_alias.get(chunk.key)
         if method is not None:
             return self._method(method, chunk)
-        fmt = v.format_by_alias.get(key(chunk.text))
+        fmt = v.format_by_alias.get(chunk.key)
         if fmt is not None:
             return self._format_word(fmt, chunk)
         if r.kind == "ollama_tag" and lower == "text" and "base" not in r.functions:
@@ -545,9 +612,14 @@ class _Words:
             base = v.tags.get("base")
             if base is not None:
                 return self._tag(base, 1)
-        vendor = v.vendor_by_word.get(key(chunk.text))
+        vendor = v.vendor_by_word.get(chunk.key)
         if vendor is not None and self._next_is_family():
             r.note("vendor", chunk.text, vendor)
+            return True
+        if vendor is not None and r.family is None and self._only_markers_before() and self._next_is_word():
+            # nous-puffin-70b: the maker's name, then the model's own name
+            r.note("vendor", chunk.text, vendor)
+            r.vendor_hint = vendor
             return True
         pieces = chunk.pieces
         if len(pieces) > 1:
@@ -556,8 +628,11 @@ class _Words:
 
     def _tag_first(self, n: int) -> bool:
         """A tag phrase that is longer than the family match wins (``mistral`` vs nothing)."""
-        tag = self._phrase(self.v.tags, self.v.tag_phrase_len)
+        tag = self._phrase(self.v.tags, self.v.tag_starts)
         return tag is not None and tag[1] > n
+
+    def _next_is_word(self) -> bool:
+        return self.i + 1 < len(self.chunks) and self.chunks[self.i + 1].pieces[0].kind == "WORD"
 
     def _next_is_family(self) -> bool:
         if self.i + 1 >= len(self.chunks):
@@ -567,7 +642,7 @@ class _Words:
         if first.kind != "WORD":
             return False
         word = key(first.text)
-        return word in self.v.family_by_alias or key(nxt.text) in self.v.family_by_alias
+        return word in self.v.family_by_alias or nxt.key in self.v.family_by_alias
 
     def _glued(self, chunk: Chunk) -> bool:
         """Chunks like ``Qwen2.5``, ``R1``, ``4o``, ``L3``, ``gemma3n``, ``exl2``."""
@@ -578,11 +653,10 @@ class _Words:
         fam_row = r.family_row
         # Version letters of the current family: R1, V3, K2, M1 (and 4o, 3n after a number).
         if first.kind == "WORD" and rest and rest[0].kind == "NUM" and fam_row is not None:
-            letters = fam_row.get("version_letters", ())
-            if first.text.upper() in letters and len(rest) <= 2 and r.version is None:
+            letter = _letter(fam_row, first.text)
+            if letter is not None and len(rest) <= 2 and r.version is None:
                 tail = "".join(p.text for p in rest)
-                value = first.text.upper() + _version_text(tail)
-                return self._set_version(value, chunk.text, chunk)
+                return self._set_version(letter + _version_text(tail), chunk.text, chunk)
         if first.kind == "NUM" and len(pieces) == 2 and pieces[1].kind == "WORD":
             letter = pieces[1].text
             if fam_row is not None and letter.lower() in [x.lower() for x in fam_row.get("version_letters", ())]:
@@ -643,12 +717,13 @@ class _Words:
             nxt = self.chunks[self.i]
             if nxt.kinds in (("NUM",), ("VERSION",)) and nxt.sep != ":":
                 version = _version_text(nxt.text)
-                if row.get("version_letters") and nxt.text[:1] in "vV":
-                    version = nxt.text[:1].upper() + _version_text(nxt.text[1:])
+                letter = _letter(row, nxt.text[:1]) if nxt.text[:1] in "vV" else None
+                if letter is not None:
+                    version = letter + _version_text(nxt.text[1:])
                 self.i += 1
             elif len(nxt.pieces) == 2 and nxt.kinds[0] == "WORD" and nxt.kinds[1] == "NUM":
-                letter = nxt.pieces[0].text.upper()
-                if letter in row.get("version_letters", ()):
+                letter = _letter(row, nxt.pieces[0].text)
+                if letter is not None:
                     version = letter + _version_text(nxt.pieces[1].text)
                     self.i += 1
         r.other_families.append((version_at, row, version, token))
@@ -807,7 +882,7 @@ class _Words:
 
     def _format_word(self, row: dict[str, Any], chunk: Chunk) -> bool:
         r = self.r
-        word = key(chunk.text)
+        word = chunk.key
         if r.format is None:
             r.format = {"id": row["id"], "extension": None}
             r.source("format", "table")
@@ -835,12 +910,16 @@ class _Words:
         text = chunk.text
         first_word = self.i == 0 or (r.family is None and not r.finetune and self._only_markers_before())
         if r.family is None and first_word and chunk.pieces[0].kind == "WORD":
-            name = _display(chunk.pieces[0].text)
             rest = chunk.pieces[1:]
+            if rest and not all(p.kind in ("NUM", "VERSION") for p in rest):
+                rest = ()  # h2ogpt, v1olet: the whole chunk is the name
+                name = _display(chunk.text)
+            else:
+                name = _display(chunk.pieces[0].text)
             r.family = name
             r.family_at = self.i
             r.source("family", "pattern")
-            r.note("family", chunk.pieces[0].text, None, guess=True)
+            r.note("family", name if not rest else chunk.pieces[0].text, None, guess=True)
             if rest and r.version is None:
                 tail = "".join(p.text for p in rest)
                 if all(p.kind in ("NUM", "VERSION") for p in rest):
@@ -863,9 +942,10 @@ class _Words:
         r.unrecognized.append(text)
 
     def _only_markers_before(self) -> bool:
-        """True when nothing but roles/markers/vendor words precede this chunk (``mmproj-…``)."""
+        """True when no word has been read before this chunk: only roles, markers, vendor
+        words or shapes such as a size (``mmproj-…``, ``13b-ouroboros``)."""
         fields = {n.field for n in self.r.notes}
-        return not fields & {"family", "version", "parameters", "variant", "functions", "finetune"}
+        return not fields & {"family", "variant", "functions", "finetune"}
 
 
 # --------------------------------------------------------------------------
@@ -882,6 +962,9 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         r.vendor = fam["vendor"]
         r.source("vendor", "table")
         r.note("vendor", fam["name"], vendor, via="family")
+    elif r.vendor_hint is not None:
+        r.vendor = r.vendor_hint["name"]
+        r.source("vendor", "table")
     elif r.organization and r.organization.lower() in vocab.vendor_by_org:
         vendor = vocab.vendor_by_org[r.organization.lower()]
         r.vendor = vendor["name"]
@@ -943,6 +1026,8 @@ def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
                         r.source("version", "pattern")
                     rest = rest[:j] + rest[j + 1 :]
                     break
+    # A base family (Llama, Mistral) is the base model before a fine-tune line (Dolphin).
+    rest = sorted(rest, key=lambda item: bool(item[1].get("derivative")))
     for pos, row, version, token in rest:
         if r.base_model is None and row["name"] != r.family:
             r.base_model = _family_text(row["name"], version)
@@ -1037,7 +1122,9 @@ def _kind(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
     if r.kind == "ollama_tag":
         return
     if skel.namespaces or skel.url:
-        if r.provider or (r.family_row is not None and r.family_row.get("weights") == "closed"):
+        closed = r.family_row is not None and r.family_row.get("weights") == "closed"
+        downloadable = r.parameters is not None or r.quantization is not None or r.format is not None
+        if r.provider or (closed and not downloadable):
             r.kind = "api_name"
         else:
             r.kind = "hf_repo"
@@ -1144,6 +1231,16 @@ def _valid_date(digits: str, fmt: str) -> bool:
         return 18 <= yy <= 39 and 1 <= mm <= 12
     mm, dd = int(digits[:2]), int(digits[2:])
     return 1 <= mm <= 12 and 1 <= dd <= 31
+
+
+def _letter(row: dict[str, Any] | None, text: str) -> str | None:
+    """The family's own spelling of a version letter (``r`` → ``R`` for DeepSeek), or None."""
+    if row is None or len(text) != 1:
+        return None
+    for letter in row.get("version_letters", ()):
+        if letter.lower() == text.lower():
+            return str(letter)
+    return None
 
 
 def _family_version(row: dict[str, Any], rest: tuple[Piece, ...]) -> str | None:

@@ -65,7 +65,7 @@ class Vocabulary:
     families: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
     family_by_alias: dict[str, dict[str, Any]] = field(default_factory=dict)
     family_by_prefix: dict[str, dict[str, Any]] = field(default_factory=dict)
-    family_phrase_len: int = 1
+    family_starts: dict[str, int] = field(default_factory=dict)  # first word → longest phrase
     ggml_types: dict[str, dict[str, Any]] = field(default_factory=dict)
     file_types: dict[str, dict[str, Any]] = field(default_factory=dict)  # by alias (lower)
     file_type_by_id: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -76,13 +76,23 @@ class Vocabulary:
     format_by_ext: dict[str, dict[str, Any]] = field(default_factory=dict)
     format_by_alias: dict[str, dict[str, Any]] = field(default_factory=dict)
     tags: dict[str, dict[str, Any]] = field(default_factory=dict)  # by alias
-    tag_phrase_len: int = 1
+    tag_starts: dict[str, int] = field(default_factory=dict)
     providers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (where, alias)
     uploaders: dict[str, dict[str, Any]] = field(default_factory=dict)
     ollama: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 _FORMAT_METHODS = ("gguf", "ggml", "mlx", "mlc")
+
+
+def _starts(index: dict[str, Any]) -> dict[str, int]:
+    """First word of each multi-word spelling → the most words a spelling starting with it has."""
+    out: dict[str, int] = {}
+    for spelling in index:
+        words = spelling.split("-")
+        if len(words) > 1:
+            out[words[0]] = max(out.get(words[0], 1), len(words))
+    return out
 
 
 def _index(target: dict[str, Any], words: list[str], row: dict[str, Any]) -> None:
@@ -102,7 +112,7 @@ def vocabulary() -> Vocabulary:
         v.families[row["name"]] = row
         _index(v.family_by_alias, [row["name"], *row.get("aliases", ())], row)
         _index(v.family_by_prefix, list(row.get("prefixes", ())), row)
-    v.family_phrase_len = max((a.count("-") + 1 for a in v.family_by_alias), default=1)
+    v.family_starts = _starts(v.family_by_alias)
     for row in load("ggml_types.toml"):
         v.ggml_types[row["name"]] = row
     for row in load("file_types.toml"):
@@ -123,7 +133,7 @@ def vocabulary() -> Vocabulary:
         _index(v.format_by_alias, list(row.get("aliases", ())), row)
     for row in load("tags.toml"):
         _index(v.tags, [row["word"], *row.get("aliases", ())], row)
-    v.tag_phrase_len = max((a.count("-") + 1 for a in v.tags), default=1)
+    v.tag_starts = _starts(v.tags)
     for row in load("providers.toml"):
         for word in [row["name"], *row.get("aliases", ())]:
             v.providers.setdefault((row["where"], word.lower()), row)

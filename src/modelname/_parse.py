@@ -48,7 +48,7 @@ def _build(name: str, r: Reading) -> ModelName:
     return ModelName(
         name=name,
         kind=r.kind,
-        provider=" ".join(r.provider) or None,
+        provider=" ".join(text for _pos, text in sorted(r.provider)) or None,
         organization=r.organization,
         vendor=r.vendor,
         family=r.family,

@@ -29,7 +29,9 @@ from .tables import Vocabulary, key, vocabulary
 
 __all__ = ["read", "Reading", "Note"]
 
+_TOKEN_CONTEXTS = frozenset({"2048", "4096", "8192", "16384", "32768", "65536", "131072", "262144"})
 _NOT_DATES = frozenset({"1024", "0512", "0256", "0128", "0064", "1080", "0720", "0480"})
+_RESOLUTION = re.compile(r"^\d{3,5}-?x-?\d{3,5}$")
 _REGION = re.compile(r"^(?:[a-z]{2}(?:-gov)?-[a-z]+-\d|us|eu|apac|global|jp|au|ca)$", re.I)
 _DIGITS = re.compile(r"\d+")
 
@@ -49,7 +51,7 @@ class Reading:
     """Everything read from one name, before it becomes a ModelName."""
 
     kind: str = "api_name"
-    provider: list[str] = field(default_factory=list)
+    provider: list[tuple[int, str]] = field(default_factory=list)  # (position in the name, text)
     organization: str | None = None
     vendor: str | None = None
     family: str | None = None
@@ -80,6 +82,11 @@ class Reading:
     family_at: int | None = None
     bits_hint: float | None = None
     vendor_hint: dict[str, Any] | None = None
+    bedrock_version: str | None = None
+
+    def add_provider(self, text: str, position: int) -> None:
+        self.provider.append((position, text))
+        self.source("provider", "table")
 
     def source(self, name: str, how: str) -> None:
         """Record provenance; a field is ``table`` only if every part of it came from a table."""
@@ -154,6 +161,8 @@ def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         host = skel.url.text.split("://", 1)[1].rstrip("/")
         prefix.append(host)
         r.note("provider", host, vocab.providers.get(("prefix", host.lower())))
+    # ModelScope ids are sometimes written with the namespace twice (Qwen/Qwen/Qwen3-…).
+    names = [n for j, n in enumerate(names) if not (j and n.lower() == names[j - 1].lower())]
     i = 0
     in_provider = bool(prefix)
     while i < len(names):
@@ -163,6 +172,11 @@ def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         if row is not None and not (last and word in vocab.vendor_by_org):
             prefix.append(names[i])
             r.note("provider", names[i], row)
+            in_provider = True
+        elif ("path", word) in vocab.providers and not last or _RESOLUTION.match(word):
+            # low/1024-x-1024/gpt-image-1: a pricing tier and an image size, not the model's namespace
+            prefix.append(names[i])
+            r.note("provider", names[i], vocab.providers.get(("path", word)))
             in_provider = True
         elif in_provider and (
             ("path", word) in vocab.providers
@@ -184,8 +198,7 @@ def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         uploader = vocab.uploaders.get(r.organization.lower())
         r.note("organization", r.organization, org or uploader, uploader=uploader is not None)
     if prefix:
-        r.provider.append("/".join(prefix))
-        r.source("provider", "table")
+        r.add_provider("/".join(prefix), 0)
 
 
 def _read_dotted_prefixes(chunks: list[Chunk], r: Reading, vocab: Vocabulary) -> list[Chunk]:
@@ -193,8 +206,7 @@ def _read_dotted_prefixes(chunks: list[Chunk], r: Reading, vocab: Vocabulary) ->
     while len(chunks) > 1 and chunks[1].sep == "." and _is_word(chunks[0]):
         word = chunks[0].text.lower()
         if _REGION.match(word) and r.provider or word in ("us", "eu", "apac", "global"):
-            r.provider.append(chunks[0].text)
-            r.source("provider", "table")
+            r.add_provider(chunks[0].text, chunks[0].start)
             r.note("provider", chunks[0].text, vocab.providers.get(("path", word)))
         elif word in vocab.vendor_by_org and not r.organization:
             r.organization = chunks[0].text
@@ -219,22 +231,34 @@ def _read_tag(skel: Skeleton, chunks: list[Chunk], r: Reading, vocab: Vocabulary
         row = vocab.providers.get(("suffix", text.lower()))
         last = chunks[-1] if chunks else None
         if row is not None:
-            r.provider.append(":" + text)
-            r.source("provider", "table")
+            r.add_provider(":" + text, tag[0].start)
             r.note("provider", ":" + text, row)
         elif (
             len(tag) == 1
             and tag[0].kinds == ("NUM",)
+            and tag[0].text.isdigit()
             and last is not None
             and last.kinds == ("VERSION",)
             and len(chunks) > 1
         ):
-            # Bedrock's API version suffix: anthropic.claude-3-5-sonnet-20240620-v1:0
-            suffix = f"{last.text}:{text}"
-            r.provider.append(suffix)
-            r.source("provider", "table")
-            r.note("provider", suffix, vocab.providers.get(("suffix", "v1:0")))
-            chunks = chunks[:-1]
+            if tag[0].text == "0" or any(c.kinds == ("DATE",) for c in chunks):
+                # Bedrock's API version suffix: anthropic.claude-3-5-sonnet-20240620-v1:0
+                suffix = f"{last.text}:{text}"
+                r.add_provider(suffix, last.start)
+                r.note("provider", suffix, vocab.providers.get(("suffix", "v1:0")))
+                chunks = chunks[:-1]
+                r.bedrock_version = last.text  # titan-embed-text-v2:0 is Titan Embeddings V2
+            else:
+                # anthropic.claude-v2:1 is Claude 2.1
+                merged = Piece("VERSION", f"{last.text}.{text}", last.start)
+                chunks = chunks[:-1] + [Chunk((merged,), last.sep)]
+        elif len(chunks) == 1 and chunks[0].key == "ft" and not skel.namespaces:
+            # OpenAI fine-tune ids: ft:gpt-4o-2024-11-20:org::id
+            r.add_provider("ft:", 0)
+            r.note("provider", "ft:", vocab.providers.get(("prefix", "ft")))
+            chunks = [Chunk(tag[0].pieces, "")] + list(tag[1:])
+            tags = tags[:-1]
+            return chunks
         else:
             break
         tags.pop()
@@ -281,9 +305,9 @@ def _version_text(text: str) -> str:
     out = text
     if out[:1] in "vV":
         out = out[1:]
-        if out.startswith("."):
-            out = "0" + out if out[1:2] == "0" and len(out) > 2 else out[1:]
-            if out.startswith("0") and "." not in out:
+        if out.startswith("."):  # v.01: a dropped leading zero, read as 0.1
+            out = out[1:]
+            if out.startswith("0") and out[1:].isdigit() and len(out) > 1:
                 out = "0." + out[1:]
     out = out.replace("_", ".")
     out = re.sub(r"(?<=\d)p(?=\d)", ".", out)
@@ -412,6 +436,14 @@ class _Words:
         return True
 
     def _shape_DTYPE(self, piece: Piece, chunk: Chunk) -> bool:
+        nxt = self.chunks[self.i + 1] if self.i + 1 < len(self.chunks) else None
+        if nxt is not None and nxt.sep != ":":
+            phrase = f"{chunk.key}-{nxt.key}"
+            if phrase in self.v.quant_words:  # FP8-Dynamic, fp8_block
+                token = f"{chunk.text}{nxt.sep}{nxt.text}"
+                if self._quant_word(phrase, token, 2):
+                    self.i += 2
+                    return True
         return self._quant_word(piece.text.lower(), piece.text, 1)
 
     def _shape_MLC_QUANT(self, piece: Piece, chunk: Chunk) -> bool:
@@ -447,18 +479,17 @@ class _Words:
         if text.startswith("h"):
             self.r.note("quantization", piece.text, self.v.tags.get("h6"), head_bits=int(text[1:]))
             return True
-        number = float(text[:-3].replace("_", "."))
+        written = text[:-3].replace("_", ".")
+        number = float(written)
         q = self.r.quantization
         if q is not None and q.get("method") in ("exl2", "exl3") and q.get("bits") is None:
             q["bits"] = number
-            q["scheme"] = f"{q['scheme']} {_num(number)}bpw"
+            q["scheme"] = f"{q['scheme']} {written}bpw"
             self.r.note("quantization", piece.text, None, bits=number)
             return True
         if q is not None:
             return False
-        self._set_quant(
-            {"scheme": f"EXL2 {_num(number)}bpw", "method": "exl2", "bits": number}, piece.text, None, "pattern"
-        )
+        self._set_quant({"scheme": f"EXL2 {written}bpw", "method": "exl2", "bits": number}, piece.text, None, "pattern")
         return True
 
     def _shape_SIZE(self, piece: Piece, chunk: Chunk) -> bool:
@@ -495,6 +526,13 @@ class _Words:
         return True
 
     def _shape_CONTEXT(self, piece: Piece, chunk: Chunk) -> bool:
+        number = float(piece.text[:-1])
+        if not _plausible_context(number):
+            # Code-290k, dpo-7k: a count of examples, not a context window
+            self.r.finetune.append(piece.text)
+            self.r.source("finetune", "pattern")
+            self.r.note("finetune", piece.text, None, count=piece.text)
+            return True
         return self._set_context(context_tokens(piece.text), piece.text)
 
     def _shape_VERSION(self, piece: Piece, chunk: Chunk) -> bool:
@@ -520,6 +558,9 @@ class _Words:
                 return self._set_date(f"20{text[:2]}-{text[2:]}", text)
             if _valid_date(text, "mmdd"):
                 return self._set_date(text, text, "table" if fmt == "mmdd" else "pattern")
+        # Context written in tokens: llama3-70b-8192, mixtral-8x7b-32768
+        if digits and text in _TOKEN_CONTEXTS and r.context_length is None and (r.parameters or r.version):
+            return self._set_context(int(text), text)
         # Two-digit month-day pairs: gemini-2.5-pro-preview-05-06
         nxt = self.chunks[self.i + 1] if self.i + 1 < len(self.chunks) else None
         if (
@@ -575,6 +616,12 @@ class _Words:
             return True
         return False
 
+    def _shape_LOCALE(self, piece: Piece, chunk: Chunk) -> bool:
+        self.r.finetune.append(piece.text)
+        self.r.source("finetune", "pattern")
+        self.r.note("finetune", piece.text, None, locale=piece.text)
+        return True
+
     def _shape_SYMBOL(self, piece: Piece, chunk: Chunk) -> bool:
         if piece.text == "+" and self.i > 0:
             self._add_variant("Plus", "+", self.v.tags.get("plus"))
@@ -585,6 +632,11 @@ class _Words:
 
     def _words(self, chunk: Chunk) -> bool:
         r, v = self.r, self.v
+        if r.kind == "ollama_tag" and chunk.key == "cloud" and self.i == len(self.chunks) - 1:
+            # gpt-oss:20b-cloud runs on Ollama's servers
+            r.add_provider("-cloud", chunk.start)
+            r.note("provider", chunk.text, v.providers.get(("suffix", "-cloud")))
+            return True
         if r.kind == "ollama_tag" and chunk.key == "text" and "base" not in r.functions:
             # Ollama's -text tags are the pretrained (base) models.
             base = v.tags.get("base")
@@ -676,6 +728,20 @@ class _Words:
             fam = v.family_by_prefix.get(word)
         if fam is not None:
             return self._family(fam, 1, rest)
+        if (
+            first.kind == "WORD"
+            and len(first.text) == 1
+            and len(rest) == 1
+            and rest[0].kind == "NUM"
+            and r.family is not None
+            and fam_row is None
+            and r.version is None
+            and r.family_at is not None
+            and self.i == r.family_at + 1
+            and v.tags.get(first.text.lower()) is None
+        ):
+            # DianJin-R1: a letter-and-number right after a community model's name is its version
+            return self._set_version(first.text.upper() + _version_text(rest[0].text), chunk.text, chunk)
         tag = v.tags.get(word)
         if tag is not None and rest and all(p.kind in ("NUM", "VERSION") for p in rest):
             # VL2, V2 (vision, version), Coder2 …
@@ -819,7 +885,11 @@ class _Words:
             if old.get("method") in ("gguf", "ggml") and quant.get("method") not in ("gguf", "ggml"):
                 r.note("quantization", token, row, secondary=True)
                 return
-            if old.get("method") in ("gguf", "ggml") and quant.get("method") in ("gguf", "ggml"):
+            if (
+                old.get("method") in ("gguf", "ggml")
+                and quant.get("method") in ("gguf", "ggml")
+                and old["scheme"].lower() in self.v.file_types
+            ):
                 r.note("quantization", token, row, secondary=True)
                 return
             for k in ("imatrix", "dynamic"):
@@ -842,18 +912,31 @@ class _Words:
         q = self.r.quantization
         if q is not None and q.get("method") in ("gptq", "awq", "hqq", "mlx", "bnb", "exl2", "exl3", "quip", "aqlm"):
             # GPTQ-Int8, AWQ-Int4, MLX-4bit: the word gives the bits of the method named before.
-            if q.get("bits") is None and row.get("bits") is not None:
+            if row.get("bits") is not None and q.get("bits") in (None, row["bits"]):
                 q["bits"] = row["bits"]
                 q["scheme"] = f"{q['scheme']}-{token}"
             self.r.note("quantization", token, row)
             return True
-        ggufish = self.r.kind in ("gguf_file", "ollama_tag") or (self.r.format or {}).get("id") in ("gguf", "ggml")
-        if ggufish and row.get("method") is None and lower in self.v.file_types:
-            ft = self.v.file_types[lower]
-            self._set_quant(_file_type_quant(ft, self.v), token, ft, "table")
-            return True
+        container = self._container()
+        if container is not None:
+            ft = self.v.file_types.get(lower)
+            if ft is not None:
+                quant = _file_type_quant(ft, self.v)
+                quant["method"] = container
+                self._set_quant(quant, token, ft, "table")
+                return True
+            quant["method"] = container  # MXFP4, NVFP4 inside a GGUF file are llama.cpp types
         self._set_quant(quant, token, row, "table")
         return True
+
+    def _container(self) -> str | None:
+        """``gguf``/``ggml`` when the name is a llama.cpp file or an Ollama tag, else None."""
+        fmt = (self.r.format or {}).get("id")
+        if fmt in ("gguf", "ggml"):
+            return str(fmt)
+        if self.r.kind in ("gguf_file", "ollama_tag"):
+            return "gguf"
+        return None
 
     def _method(self, row: dict[str, Any], chunk: Chunk) -> bool:
         r = self.r
@@ -866,6 +949,16 @@ class _Words:
             return True
         if q is not None and q.get("method") in ("gguf", "ggml"):
             r.note("quantization", chunk.text, row, secondary=True)
+            return True
+        if q is not None and q.get("method") in ("exl2", "exl3") and row["id"] in ("exl2", "exl3"):
+            # 6.0bpw-h6-exl2: the bpw came first; the word names the method
+            if row["id"] == "exl3":
+                q["method"] = "exl3"
+                q["scheme"] = q["scheme"].replace("EXL2", "EXL3")
+            r.note("quantization", chunk.text, row)
+            if r.format is None:
+                r.format = {"id": "exl2", "extension": None}
+                r.source("format", "table")
             return True
         quant = {"scheme": row["name"], "method": row["id"], "bits": row.get("bits")}
         if row.get("bits_per_weight") is not None:
@@ -955,6 +1048,10 @@ class _Words:
 
 def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
     _resolve_families(r, vocab)
+    if r.bedrock_version and r.version is None and r.date is None and r.family is not None:
+        r.version = _version_text(r.bedrock_version)
+        r.source("version", "pattern")
+        r.note("version", r.bedrock_version, None, version=r.version)
     fam = r.family_row
     # Vendor: from the family table; else from a vendor's own namespace.
     if fam is not None:
@@ -986,6 +1083,15 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
                 r.functions.append(fn)
                 r.source("functions", "table")
     _category(r, vocab)
+    if r.category == "speech" and r.context_length is not None:
+        # speech_…_16k: the audio sample rate, not a context window
+        for note in r.notes:
+            if note.field == "context_length":
+                note.field, note.info = "finetune", {"sample_rate": note.token}
+                r.finetune.append(note.token)
+                r.source("finetune", "pattern")
+        r.context_length = None
+        r.sources.pop("context_length", None)
     if r.quantization is not None:
         _complete_quant(r, vocab)
     _kind(skel, r, vocab)
@@ -1017,6 +1123,15 @@ def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
             for j, (pos, row, version, token) in enumerate(rest):
                 if row.get("derivative"):
                     base = _family_text(r.family, r.version)
+                    if version is None:
+                        # Llama-3_3-Nemotron-Super-49B-v1: the derivative's own version came later
+                        for note in r.notes:
+                            if note.field == "finetune" and note.info and note.info.get("version"):
+                                version = note.info["version"]
+                                note.field = "version"
+                                if note.token in r.finetune:
+                                    r.finetune.remove(note.token)
+                                break
                     r.family, r.family_row, r.version = row["name"], row, version
                     r.sources["family"] = "table"
                     r.base_model = base
@@ -1209,6 +1324,14 @@ def parse_size(text: str) -> dict[str, Any] | None:
             "effective": None,
         }
     return {"label": f"{number}{unit_up}", "total": _count(n, unit), "active": None, "experts": None, "effective": None}
+
+
+def _plausible_context(k: float) -> bool:
+    """Context windows come in powers of two (4k … 2048k) or round sizes (100k, 200k, 1000k)."""
+    if not k.is_integer() or k <= 0:
+        return False
+    n = int(k)
+    return (n & (n - 1) == 0 and n <= 4096) or (n % 8 == 0 and n <= 2048) or n in (100, 200, 1000, 10000)
 
 
 def context_tokens(text: str) -> int:

@@ -75,6 +75,44 @@ def explain(names: tuple[str, ...], as_json: bool, lang: str | None) -> None:
         sys.exit(2)
 
 
+VOCAB_TABLES = {
+    "families": "families.toml",
+    "vendors": "vendors.toml",
+    "quants": "file_types.toml",
+    "ggml-types": "ggml_types.toml",
+    "methods": "quant_methods.toml",
+    "quant-words": "quant_words.toml",
+    "formats": "formats.toml",
+    "tags": "tags.toml",
+    "providers": "providers.toml",
+    "uploaders": "uploaders.toml",
+    "ollama": "ollama.toml",
+}
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("table", type=click.Choice(sorted(VOCAB_TABLES)))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, one line per entry.")
+@click.option("--schema", is_flag=True, help="Print the JSON schema of the table's rows instead.")
+@lang_option
+def vocab(table: str, as_json: bool, schema: bool, lang: str | None) -> None:
+    """List what a vocabulary TABLE knows (families, quants, formats, tags …)."""
+    from .render import render_vocab
+    from .tables import load
+    from .tables.schema import TABLES
+
+    filename = VOCAB_TABLES[table]
+    if schema:
+        click.echo(json.dumps(TABLES[filename][1].model_json_schema(), ensure_ascii=False, indent=2))
+        return
+    rows = load(filename)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    render_vocab(table, rows, lang or default_lang())
+
+
 def _expand(names: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for name in names:

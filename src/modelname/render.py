@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .model import ModelName
     from .terms import Term
 
-__all__ = ["render_name", "render_term", "summary"]
+__all__ = ["render_name", "render_term", "render_vocab", "summary"]
 
 _GUESS = {"en": "guess", "zh": "推测"}
 
@@ -87,3 +87,27 @@ def render_term(term: Term, lang: str) -> None:
     if term.source:
         console.print(Text(("来源：" if zh else "Source: ") + term.source, style="dim"))
     console.print()
+
+
+def render_vocab(table: str, rows: tuple[dict, ...], lang: str) -> None:
+    """A table of entries: name, spellings, and the explanation in the chosen language."""
+    console = _console()
+    zh = lang == "zh"
+    grid = Table(box=None, show_header=True, padding=(0, 1), pad_edge=False, header_style="bold")
+    grid.add_column("名称" if zh else "name", style="bold", no_wrap=True)
+    grid.add_column("写法" if zh else "spellings", max_width=28, overflow="fold")
+    grid.add_column("说明" if zh else "meaning", ratio=1, overflow="fold")
+    for row in rows:
+        name = str(row.get("scheme") or row.get("name") or row.get("word") or row.get("id"))
+        if table == "families" and row.get("vendor"):
+            name = f"{name} ({row['vendor']})"
+        spellings = [
+            *(row.get("aliases") or ()),
+            *(row.get("extensions") or ()),
+            *(row.get("orgs") or ()),
+        ]
+        if row.get("zh_name"):
+            spellings.insert(0, row["zh_name"])
+        grid.add_row(name, ", ".join(dict.fromkeys(spellings)), row["zh"] if zh else row["en"])
+    console.print(grid)
+    console.print(Text(f"{len(rows)} {'条' if zh else 'entries'}", style="dim"))

@@ -337,25 +337,43 @@ class _Words:
                 self.i += 1
 
     def _prefix_words(self) -> None:
-        """bartowski-style names start with the original namespace: ``mistralai_Ministral-3-…``."""
-        chunks = self.chunks
-        if len(chunks) < 3 or chunks[1].sep != "_" or not _is_word(chunks[0]):
+        """Names that start with the original namespace: bartowski's ``mistralai_Ministral-3-…``,
+        ``huihui-ai_DeepSeek-R1-…``, ``deepseek-ai.DeepSeek-V3.2.Q4_K_M…`` (after a role word
+        such as ``mmproj-`` too)."""
+        chunks, v = self.chunks, self.v
+        start = 0
+        while start < len(chunks) and v.tags.get(chunks[start].key, {}).get("field") == "role":
+            start += 1  # mmproj-Qwen_Qwen3.5-4B-f16
+        for n in (1, 2, 3):
+            end = start + n  # the chunk after the namespace
+            if end + 1 >= len(chunks) or chunks[end].sep not in ("_", "."):
+                continue
+            if any(c.sep not in ("-",) for c in chunks[start + 1 : end]):
+                break
+            if not all(_is_word(c) for c in chunks[start:end]):
+                break
+            words = chunks[start:end]
+            spelled = "-".join(c.text for c in words)
+            lower = spelled.lower()
+            vendor = v.vendor_by_org.get(lower)
+            known = vendor is not None or lower in v.uploaders
+            rest = chunks[end + 1 :]
+            if chunks[end].sep == "_":
+                if any(c.sep == "_" for c in rest) or not any(c.sep == "-" for c in rest):
+                    continue
+                if not known:
+                    first = chunks[end].pieces[0]
+                    if n > 1 or not (first.kind == "WORD" and first.text[:1].isupper()):
+                        continue
+                    if words[0].key in v.family_by_alias or words[0].key in v.tags:
+                        continue
+            elif not known:  # a dotted prefix must be a known namespace
+                continue
+            self.r.note("organization", spelled, vendor, embedded=True)
+            if vendor is not None:
+                self.r.vendor_hint = vendor
+            self.chunks = chunks[:start] + [Chunk(chunks[end].pieces, "-" if start else "")] + chunks[end + 1 :]
             return
-        if any(c.sep == "_" for c in chunks[2:]) or not any(c.sep == "-" for c in chunks[2:]):
-            return
-        word = chunks[0].text.lower()
-        vendor = self.v.vendor_by_org.get(word)
-        known = vendor is not None or word in self.v.uploaders
-        if not known:
-            nxt = chunks[1]
-            if not (nxt.pieces[0].kind == "WORD" and nxt.pieces[0].text[:1].isupper()):
-                return
-            if chunks[0].key in self.v.family_by_alias or chunks[0].key in self.v.tags:
-                return
-        self.r.note("organization", chunks[0].text, vendor, embedded=True)
-        if vendor is not None:
-            self.r.vendor_hint = vendor
-        self.i = 1
 
     def _lower(self, chunk: Chunk) -> str:
         return chunk.text.lower()
@@ -601,7 +619,7 @@ class _Words:
 
     def _set_version(self, value: str, token: str, chunk: Chunk) -> bool:
         r = self.r
-        if r.version is None and (r.family is not None or self.i == 0):
+        if r.version is None and (r.family is not None or self.i == 0 or not r.other_families):
             r.version = value
             r.version_at = self.i
             r.source("version", "pattern")
@@ -683,6 +701,28 @@ class _Words:
         tag = self._phrase(self.v.tags, self.v.tag_starts)
         return tag is not None and tag[1] > n
 
+    def _unknown_word_follows(self) -> bool:
+        """An unknown word comes later (before any other family): the model's own name."""
+        v = self.v
+        for c in self.chunks[self.i + 1 :]:
+            if c.sep == ":":
+                return False
+            if c.pieces[0].kind != "WORD":
+                continue
+            w = key(c.pieces[0].text)
+            if w in v.family_by_alias or c.key in v.family_by_alias:
+                return False
+            if (
+                c.key not in v.tags
+                and w not in v.tags
+                and c.key not in v.quant_words
+                and c.key not in v.method_by_alias
+                and c.key not in v.format_by_alias
+                and c.key not in v.vendor_by_word
+            ):
+                return True
+        return False
+
     def _next_is_word(self) -> bool:
         return self.i + 1 < len(self.chunks) and self.chunks[self.i + 1].pieces[0].kind == "WORD"
 
@@ -716,7 +756,12 @@ class _Words:
                     return self._set_version(_version_text(first.text) + letter.lower(), chunk.text, chunk)
             tag = v.tags.get(key(letter))
             if tag is not None and r.family is not None and tag["field"] in ("training", "functions"):
-                # 2dpo, 3instruct: a number glued to a known word
+                # 2dpo, GLM-4.5V: a number glued to a known word
+                if tag["field"] == "functions" and r.version is None and self.i == (r.family_at or 0) + 1:
+                    r.version = _version_text(first.text)
+                    r.version_at = self.i
+                    r.source("version", "pattern")
+                    r.note("version", first.text, None, version=r.version)
                 self._tag(tag, 1, token=chunk.text)
                 return True
             return False
@@ -724,8 +769,17 @@ class _Words:
             return False
         word = key(first.text)
         fam = v.family_by_alias.get(word)
+        by_prefix = False
         if fam is None and rest and rest[0].kind == "NUM":
             fam = v.family_by_prefix.get(word)
+            by_prefix = fam is not None
+        if fam is not None and by_prefix and r.family is None and self._unknown_word_follows():
+            # L3.3-70B-Euryale-v2.3: a community model named after its Llama 3.3 base
+            version = _family_version(fam, rest)
+            r.other_families.append((self.i, fam, version, chunk.text))
+            r.note("base_model", chunk.text, fam, version=version)
+            self.i += 1
+            return True
         if fam is not None:
             return self._family(fam, 1, rest)
         if (
@@ -781,11 +835,12 @@ class _Words:
         self.i += n
         if version is None and self.i < len(self.chunks):
             nxt = self.chunks[self.i]
-            if nxt.kinds in (("NUM",), ("VERSION",)) and nxt.sep != ":":
+            letter = _letter(row, nxt.text[:1]) if nxt.kinds == ("VERSION",) else None
+            if nxt.kinds == ("NUM",) and nxt.sep not in (":", "_") and len(nxt.text) < 4:
                 version = _version_text(nxt.text)
-                letter = _letter(row, nxt.text[:1]) if nxt.text[:1] in "vV" else None
-                if letter is not None:
-                    version = letter + _version_text(nxt.text[1:])
+                self.i += 1
+            elif letter is not None and nxt.sep != ":":
+                version = letter + _version_text(nxt.text[1:])
                 self.i += 1
             elif len(nxt.pieces) == 2 and nxt.kinds[0] == "WORD" and nxt.kinds[1] == "NUM":
                 letter = _letter(row, nxt.pieces[0].text)
@@ -816,7 +871,7 @@ class _Words:
             r.source("training", "table")
             r.note("training", token, row)
         elif where == "finetune":
-            r.finetune.append(token)
+            r.finetune.append(row["word"])  # the table's spelling: lorablated → abliterated
             r.source("finetune", "table")
             r.note("finetune", token, row)
         elif where == "role":
@@ -881,17 +936,21 @@ class _Words:
             quant["method"] = self.method_hint
         if r.quantization is not None:
             old = r.quantization
-            # A GGUF scheme outranks a vaguer label (salamandra-7b-instruct.Q4_K_M-f32).
-            if old.get("method") in ("gguf", "ggml") and quant.get("method") not in ("gguf", "ggml"):
+            # A GGUF scheme outranks a vaguer label (salamandra-7b-instruct.Q4_K_M-f32), and a
+            # real quant outranks the unquantized dtype of its source (goliath-…-fp16.Q2_K).
+            # Between two llama.cpp quants the last one is what the file is.
+            old_gguf, new_gguf = old.get("method") in ("gguf", "ggml"), quant.get("method") in ("gguf", "ggml")
+            old_known = old["scheme"].lower() in self.v.file_types
+            new_known = quant["scheme"].lower() in self.v.file_types
+            if old_gguf and not new_gguf:
                 r.note("quantization", token, row, secondary=True)
                 return
-            if (
-                old.get("method") in ("gguf", "ggml")
-                and quant.get("method") in ("gguf", "ggml")
-                and old["scheme"].lower() in self.v.file_types
-            ):
-                r.note("quantization", token, row, secondary=True)
-                return
+            if old_gguf and new_gguf and old_known:
+                old_float = (old.get("bits") or 0) >= 16
+                new_float = (quant.get("bits") or 0) >= 16
+                if new_float or not new_known and not old_float:
+                    r.note("quantization", token, row, secondary=True)
+                    return
             for k in ("imatrix", "dynamic"):
                 quant[k] = quant[k] or old.get(k, False)
             if quant.get("bits") is None:
@@ -1069,13 +1128,16 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         r.note("vendor", r.organization, vendor, via="organization")
     # Known totals of sizes that do not state them (Mixtral 8x7B = 46.7B).
     params = r.parameters
-    if params is not None and fam is not None:
-        known = fam.get("known_sizes", {})
-        total = known.get(params["label"]) or known.get(params["label"].lower())
-        if total and params.get("total") is None:
-            params["total"] = int(round(total))
-            r.sources["parameters"] = "table"
-            r.note("parameters", params["label"], fam, known_total=params["total"])
+    if params is not None and params.get("total") is None:
+        # dolphin-2.5-mixtral-8x7b: the base family's table knows what 8x7B adds up to.
+        for row in [fam, *(item[1] for item in r.other_families)]:
+            known = (row or {}).get("known_sizes") or {}
+            total = known.get(params["label"]) or known.get(params["label"].lower())
+            if total:
+                params["total"] = int(round(total))
+                r.sources["parameters"] = "table"
+                r.note("parameters", params["label"], row, known_total=params["total"])
+                break
     # Functions implied by the family (QwQ → reasoning, bge-reranker → reranker).
     if fam is not None:
         for fn in fam.get("functions", ()):
@@ -1272,7 +1334,7 @@ def _label_number(number: str) -> str:
 
 _SIZE_RE = re.compile(
     r"^(?:(?P<experts>\d+)x)?(?P<n>\d+(?:[._]\d+)?)(?P<u>[BbMmTt])"
-    r"(?:[-_]?[Aa](?P<active>\d+(?:[._]\d+)?)[Bb])?(?:-(?P<e2>\d+)[Ee])?(?:x(?P<times>\d+))?$"
+    r"(?:[-_]?[Aa](?P<active>\d+(?:[._]\d+)?)(?P<au>[BbMm]))?(?:-(?P<e2>\d+)[Ee])?(?:x(?P<times>\d+))?$"
 )
 
 
@@ -1316,10 +1378,11 @@ def parse_size(text: str) -> dict[str, Any] | None:
             "effective": None,
         }
     if active is not None:
+        au = m.group("au").upper()
         return {
-            "label": f"{number}{unit_up}-A{_label_number(active)}B",
+            "label": f"{number}{unit_up}-A{_label_number(active)}{au}",
             "total": _count(n, unit),
-            "active": _count(active, "b"),
+            "active": _count(active, au),
             "experts": None,
             "effective": None,
         }

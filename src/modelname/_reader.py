@@ -83,6 +83,7 @@ class Reading:
     bits_hint: float | None = None
     vendor_hint: dict[str, Any] | None = None
     bedrock_version: str | None = None
+    dotted: bool = False  # the name started with a dotted vendor (anthropic.claude-…)
 
     def add_provider(self, text: str, position: int) -> None:
         self.provider.append((position, text))
@@ -141,6 +142,7 @@ def _resolve_ollama(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
     if r.distill is None and real.distill is not None:
         r.distill = real.distill.model_dump()
         r.source("distill", "table")
+        r.note("distill", current["resolves_to"], vocab.tags.get("distill"))
     if r.base_model is None and real.base_model is not None:
         r.base_model = real.base_model
         r.source("base_model", "table")
@@ -163,6 +165,12 @@ def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         r.note("provider", host, vocab.providers.get(("prefix", host.lower())))
     # ModelScope ids are sometimes written with the namespace twice (Qwen/Qwen/Qwen3-…).
     names = [n for j, n in enumerate(names) if not (j and n.lower() == names[j - 1].lower())]
+    leaf = skel.leaf
+    dotted_vendor = (
+        len(leaf) > 1
+        and leaf[1].sep == "."
+        and (leaf[0].key in vocab.vendor_by_org or leaf[0].key in ("us", "eu", "apac", "global"))
+    )
     i = 0
     in_provider = bool(prefix)
     while i < len(names):
@@ -173,13 +181,14 @@ def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
             prefix.append(names[i])
             r.note("provider", names[i], row)
             in_provider = True
-        elif ("path", word) in vocab.providers and not last or _RESOLUTION.match(word):
+        elif ("path", word) in vocab.providers and (not last or dotted_vendor) or _RESOLUTION.match(word):
             # low/1024-x-1024/gpt-image-1: a pricing tier and an image size, not the model's namespace
             prefix.append(names[i])
             r.note("provider", names[i], vocab.providers.get(("path", word)))
             in_provider = True
         elif in_provider and (
-            ("path", word) in vocab.providers
+            dotted_vendor  # bedrock/us-east-1/6-month-commitment/anthropic.claude-v1
+            or ("path", word) in vocab.providers
             or _REGION.match(word)
             or (i and names[i - 1].lower() == "accounts")
             or (not last)
@@ -202,16 +211,23 @@ def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
 
 
 def _read_dotted_prefixes(chunks: list[Chunk], r: Reading, vocab: Vocabulary) -> list[Chunk]:
-    """Bedrock-style ids: ``us.anthropic.claude-…``, ``meta.llama3-…``, ``cohere.command-r-…``."""
+    """Bedrock-style ids: ``us.anthropic.claude-…``, ``meta.llama3-…``, ``deepseek.r1-v1:0``."""
     while len(chunks) > 1 and chunks[1].sep == "." and _is_word(chunks[0]):
-        word = chunks[0].text.lower()
-        if _REGION.match(word) and r.provider or word in ("us", "eu", "apac", "global"):
+        word = chunks[0].key
+        if _REGION.match(word) and r.provider or word in ("us", "eu", "apac", "global", "us-gov"):
             r.add_provider(chunks[0].text, chunks[0].start)
             r.note("provider", chunks[0].text, vocab.providers.get(("path", word)))
         elif word in vocab.vendor_by_org and not r.organization:
             r.organization = chunks[0].text
             r.source("organization", "pattern")
             r.note("organization", chunks[0].text, vocab.vendor_by_org[word])
+            r.dotted = True
+            nxt = chunks[1]
+            names_family = nxt.pieces[0].kind == "WORD" and (
+                key(nxt.pieces[0].text) in vocab.family_by_alias or nxt.key in vocab.family_by_alias
+            )
+            if word in vocab.family_by_alias and not names_family:
+                break  # deepseek.r1, deepseek.v3.2: the vendor's word is also the family
         else:
             break
         chunks = [_with_sep(chunks[1], "")] + chunks[2:]
@@ -604,7 +620,7 @@ class _Words:
         # claude-3-5-sonnet: a second number right after the version joins it.
         if (
             r.version is not None
-            and self.i == (r.version_at or -9) + 1
+            and self.i == (r.version_at if r.version_at is not None else -9) + 1
             and chunk.sep == "-"
             and digits
             and len(text) == 1
@@ -614,6 +630,12 @@ class _Words:
             r.version = f"{r.version}.{text}"
             r.notes.append(Note("version", text, None, {"version": r.version}))
             r.version_at = self.i
+            return True
+        if digits and int(text) >= 256 and int(text) & (int(text) - 1) == 0:
+            # 512, 1024: an image size or a length, not a version
+            r.finetune.append(text)
+            r.source("finetune", "pattern")
+            r.note("finetune", text, None, count=text)
             return True
         return self._set_version(_version_text(text), text, chunk)
 
@@ -660,6 +682,22 @@ class _Words:
             base = v.tags.get("base")
             if base is not None:
                 return self._tag(base, 1)
+        fam_row = r.family_row
+        if (
+            fam_row is not None
+            and r.version is None
+            and r.family_at is not None
+            and self.i == r.family_at + 1
+            and chunk.kinds in (("WORD",), ("WORD", "SIZE"))
+            and len(chunk.pieces[0].text) == 1
+        ):
+            letter = _letter(fam_row, chunk.pieces[0].text)
+            if letter is not None:
+                # command-r-plus, command-a-03-2025, command-r7b (R + 7B glued)
+                self._set_version(letter, chunk.pieces[0].text, chunk)
+                if len(chunk.pieces) == 2:
+                    self._shape_SIZE(chunk.pieces[1], chunk)
+                return True
         # Families (one or several chunks: gpt-oss, code-llama).
         fam = self._phrase(v.family_by_alias, v.family_starts)
         if fam is not None and not (r.family is None and self._tag_first(fam[1])):
@@ -757,7 +795,7 @@ class _Words:
             tag = v.tags.get(key(letter))
             if tag is not None and r.family is not None and tag["field"] in ("training", "functions"):
                 # 2dpo, GLM-4.5V: a number glued to a known word
-                if tag["field"] == "functions" and r.version is None and self.i == (r.family_at or 0) + 1:
+                if tag["field"] == "functions" and r.version is None and r.family_at is not None and self.i == r.family_at + 1:
                     r.version = _version_text(first.text)
                     r.version_at = self.i
                     r.source("version", "pattern")
@@ -856,6 +894,12 @@ class _Words:
         r = self.r
         token = token or self._text(n)
         where = row["field"]
+        fam = r.family_row
+        if row.get("id") == "base" and fam is not None and fam.get("category") not in (None, "chat"):
+            # bge-base, whisper-base: a size tier, not a base (pretrained-only) model
+            self._add_variant("base", token, row, n)
+            self.i += n
+            return True
         if where == "functions":
             if row["id"] not in r.functions:
                 r.functions.append(row["id"])
@@ -1107,6 +1151,10 @@ class _Words:
 
 def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
     _resolve_families(r, vocab)
+    if r.family_row is not None and r.version is not None:
+        note = _version_note(r.family_row, r.version)
+        if note is not None and note.get("canonical"):
+            r.version = note["canonical"]  # azure/gpt-35-turbo: GPT 3.5
     if r.bedrock_version and r.version is None and r.date is None and r.family is not None:
         r.version = _version_text(r.bedrock_version)
         r.source("version", "pattern")
@@ -1138,12 +1186,16 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
                 r.sources["parameters"] = "table"
                 r.note("parameters", params["label"], row, known_total=params["total"])
                 break
-    # Functions implied by the family (QwQ → reasoning, bge-reranker → reranker).
+    # Functions implied by the family (QwQ → reasoning) or by its version (DeepSeek R1).
     if fam is not None:
-        for fn in fam.get("functions", ()):
+        note = _version_note(fam, r.version)
+        implied = [*fam.get("functions", ()), *((note or {}).get("functions") or ())]
+        for fn in implied:
             if fn not in r.functions:
                 r.functions.append(fn)
                 r.source("functions", "table")
+        if note is not None and note.get("en"):
+            r.note("version", r.version or "", {"en": note["en"], "zh": note["zh"]})
     _category(r, vocab)
     if r.category == "speech" and r.context_length is not None:
         # speech_…_16k: the audio sample rate, not a context window
@@ -1417,6 +1469,19 @@ def _valid_date(digits: str, fmt: str) -> bool:
         return 18 <= yy <= 39 and 1 <= mm <= 12
     mm, dd = int(digits[:2]), int(digits[2:])
     return 1 <= mm <= 12 and 1 <= dd <= 31
+
+
+def _version_note(row: dict[str, Any], version: str | None) -> dict[str, Any] | None:
+    """The family table's note on a version, matched by its spelling or an alias (GPT ``35`` = 3.5)."""
+    if version is None:
+        return None
+    notes = row.get("versions") or {}
+    if version in notes:
+        return notes[version]
+    for name, note in notes.items():
+        if version in (note.get("aliases") or ()):
+            return {**note, "canonical": name}
+    return None
 
 
 def _letter(row: dict[str, Any] | None, text: str) -> str | None:

@@ -368,6 +368,17 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
     assert p is not None
     moe_en = " (all experts count: every one must be in memory)" if p.active or p.experts else ""
     moe_zh = "（所有专家都要计入，因为都得放进内存）" if p.active or p.experts else ""
+    if m.quantization is None and m.kind == "ollama_tag":
+        # Ollama's size tags download a 4-bit Q4_K_M build by default.
+        q4 = nbytes * 4.8944 / 16 / 1e9
+        where_en, where_zh = hardware_class(q4 * 1.2)
+        return (
+            f"{p.label} × Q4_K_M",
+            f"Ollama's tags without a quant download a 4-bit build (usually Q4_K_M): about {q4:,.1f} GB of weights"
+            f"{moe_en}, which suits {where_en}. A rough estimate: the context (KV cache) adds more memory.",
+            f"不带量化后缀的 Ollama 标签默认下载 4 位版本（通常为 Q4_K_M）：权重约 {q4:,.1f} GB{moe_zh}，适合{where_zh}。"
+            f"这是粗略估计：上下文（KV 缓存）还会占用更多内存。",
+        )
     if m.quantization is None:
         # No quant in the name: give the 16-bit size and what a common 4-bit quant would take.
         q4 = nbytes * 4.8944 / 16 / 1e9

@@ -37,6 +37,8 @@ def summary(m: ModelName) -> str:
         parts.append(m.quantization.scheme)
     if m.format:
         parts.append(m.format.id.upper() if m.format.id in ("gguf", "ggml", "onnx", "mlx") else m.format.id)
+    if m.resolved is not None:
+        parts.append(f"→ {m.resolved.name}")
     return " · ".join(parts)
 
 
@@ -50,7 +52,7 @@ def render_name(m: ModelName, lang: str) -> None:
     console.print(title)
     table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, expand=False)
     table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("token", no_wrap=True, max_width=32)
+    table.add_column("token", max_width=24, overflow="fold")
     table.add_column("meaning", ratio=1, overflow="fold")
     guesses = {f for f, s in m.provenance if s == "pattern"}
     for e in m.explanations:
@@ -60,9 +62,6 @@ def render_name(m: ModelName, lang: str) -> None:
             token.append(f" ({_GUESS[lang]})", style="yellow")
         table.add_row(label, token, e.zh if zh else e.en)
     console.print(table)
-    if m.resolved is not None:
-        head = "实际是" if zh else "Really"
-        console.print(Text(f"{head}: {m.resolved.name} — {m.resolved.reason}", style="magenta"))
     console.print()
 
 

@@ -137,6 +137,19 @@ class Vendor(_Row):
     """Where these facts come from."""
 
 
+class VersionNote(BaseModel):
+    """What one version of a family is (DeepSeek R1 = the reasoning model)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    aliases: list[str] = []
+    """Other spellings of this version in names (Azure's ``35`` for GPT 3.5)."""
+    functions: list[Function] = []
+    """Functions this version implies (R1 → reasoning)."""
+    en: str | None = None
+    zh: str | None = None
+
+
 class Family(_Row):
     name: str
     """The family as reported in ``ModelName.family`` (``Qwen``, ``Llama``)."""
@@ -162,6 +175,8 @@ class Family(_Row):
     """``closed`` for API-only families whose weights cannot be downloaded (GPT-4o, Claude)."""
     known_sizes: dict[str, float] = {}
     """Total parameters for size labels that do not say them (``8x7B`` = 46.7e9)."""
+    versions: dict[str, VersionNote] = {}
+    """Notes on particular versions: what they imply and what they are."""
     source: str
     """Where these facts come from."""
 

@@ -5,3 +5,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 CORPUS = ROOT.parent / "shared" / "corpus" / "names.tsv"
+
+from hypothesis import settings
+
+# Machines here are shared and noisy: no per-example deadlines (timing is measured by scripts).
+settings.register_profile("modelname", deadline=None)
+settings.load_profile("modelname")

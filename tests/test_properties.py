@@ -66,3 +66,40 @@ def test_separators_only_are_invalid(text):
 @given(st.text(min_size=1).filter(lambda s: any(ord(c) < 32 for c in s)))
 def test_control_characters_are_invalid(text):
     assert isinstance(_outcome(text), InvalidModelName)
+
+
+def _canonical_keeps(m: ModelName) -> None:
+    c = m.canonical
+    if c is None:
+        return
+    again = modelname.parse(c)
+    for field in ("family", "version", "parameters", "quantization", "format", "shard"):
+        assert getattr(again, field) == getattr(m, field), (m.name, c, field)
+
+
+def test_canonical_names_of_the_fixtures_parse_back_the_same():
+    from conftest import FIXTURES
+
+    from modelname.evaluate import load_fixtures
+
+    for fx in load_fixtures([FIXTURES]):
+        _canonical_keeps(modelname.parse(fx.name))
+
+
+FAMILIES = st.sampled_from(["Qwen2.5", "Llama-3.1", "DeepSeek-R1", "Mistral", "gemma-3", "Phi-3.5", "Samantha", "Zorblax"])
+SIZES = st.sampled_from(["", "7B", "0.5B", "30B-A3B", "8x7B", "E4B", "135M"])
+MIDDLES = st.lists(st.sampled_from(["Instruct", "Coder", "Distill-Qwen", "abliterated", "v0.2", "128k", "2407",
+                                     "Lumimaid", "DPO", "mini", "Vision"]), max_size=3)
+QUANTS = st.sampled_from(["", "Q4_K_M", "IQ2_XXS", "UD-Q4_K_XL", "i1-Q6_K", "Q8_0", "F16", "AWQ", "GPTQ-Int4",
+                          "4bit", "EXL2-4.65bpw", "FP8-Dynamic"])
+TAILS = st.sampled_from(["", ".gguf", "-GGUF", "-00001-of-00003.gguf"])
+
+
+@settings(max_examples=400)
+@given(FAMILIES, SIZES, MIDDLES, QUANTS, TAILS)
+def test_canonical_round_trip_on_name_shaped_text(family, size, middles, quant, tail):
+    if tail and quant and not quant[0].isalpha() or tail and quant in ("AWQ", "GPTQ-Int4", "4bit", "FP8-Dynamic"):
+        tail = ""  # GGUF files carry llama.cpp quants
+    parts = [family, size, *middles, quant]
+    name = "-".join(p for p in parts if p) + tail
+    _canonical_keeps(modelname.parse(name))

@@ -84,6 +84,7 @@ class Reading:
     vendor_hint: dict[str, Any] | None = None
     bedrock_version: str | None = None
     dotted: bool = False  # the name started with a dotted vendor (anthropic.claude-…)
+    base_rows: list[dict[str, Any]] = field(default_factory=list)  # families a derivative is built on
 
     def add_provider(self, text: str, position: int) -> None:
         self.provider.append((position, text))
@@ -291,9 +292,22 @@ def _read_extension(skel: Skeleton, chunks: list[Chunk], r: Reading, vocab: Voca
     ext = skel.ext.text[1:]
     row = vocab.format_by_ext.get(ext.lower())
     if row is None:
-        # Not a model format we know: keep it as an ordinary word (dots.llm1.inst).
-        piece = Piece("WORD", ext, skel.ext.start + 1)
-        return chunks + [Chunk((piece,), ".")]
+        # Not a model format we know: read it as part of the name (dots.llm1.inst, Qwen2.5.Q4_K_M).
+        from ._grammar import lex
+
+        offset = skel.ext.start + 1
+        out, current, sep = list(chunks), [], "."
+        for piece in lex(ext):
+            piece = Piece(piece.kind, piece.text, piece.start + offset)
+            if piece.kind == "SEP":
+                if current:
+                    out.append(Chunk(tuple(current), sep))
+                current, sep = [], piece.text
+            else:
+                current.append(piece)
+        if current:
+            out.append(Chunk(tuple(current), sep))
+        return out
     r.kind = "gguf_file" if row["id"] == "gguf" else "file"
     r.format = {"id": row["id"], "extension": ext.lower()}
     r.source("format", "table")
@@ -343,6 +357,7 @@ class _Words:
     # -- helpers -----------------------------------------------------------
 
     def run(self) -> None:
+        self._pending_tokens = []
         self._prefix_words()
         while self.i < len(self.chunks):
             start = self.i
@@ -351,6 +366,11 @@ class _Words:
                 self._unknown(self.chunks[self.i])
             if self.i == start:
                 self.i += 1
+        if self.r.quantization is None:
+            # i1, UD with no quant after them (a repo name): keep the words as edition words
+            for row, token in self._pending_tokens:
+                self.r.finetune.append(token)
+                self.r.source("finetune", "table")
 
     def _prefix_words(self) -> None:
         """Names that start with the original namespace: bartowski's ``mistralai_Ministral-3-…``,
@@ -497,7 +517,8 @@ class _Words:
         if number == 1.58 or number == 1.5:
             return self._quant_word("1.58bit", piece.text, 1)
         q = self.r.quantization
-        if q is not None and q.get("bits") is None:
+        if q is not None and (q.get("bits") is None or q.get("bits") == number and q.get("method")):
+            # bnb-4bit, AWQ-4bit: the bits of the method named before
             q["bits"] = number
             q["scheme"] = f"{q['scheme']}-{piece.text}"
             self.r.note("quantization", piece.text, None, bits=number)
@@ -854,7 +875,7 @@ class _Words:
             version = _family_version(row, rest)
             if version is None:
                 return False
-        if r.family is None and not r.finetune:
+        if r.family is None:
             r.family = row["name"]
             r.family_row = row
             r.family_at = self.i
@@ -948,14 +969,15 @@ class _Words:
             if r.quantization is not None:
                 r.quantization["imatrix"] = True
             else:
-                r.bits_hint = r.bits_hint  # remembered below
                 self._pending_imatrix = True
+                self._pending_tokens.append((row, token))
         elif what == "dynamic":
             r.note("quantization", token, row)
             if r.quantization is not None:
                 r.quantization["dynamic"] = True
             else:
                 self._pending_dynamic = True
+                self._pending_tokens.append((row, token))
         elif what == "distill":
             r.distill_at = self.i
             r.note("distill", token, row)
@@ -966,6 +988,7 @@ class _Words:
 
     _pending_imatrix = False
     _pending_dynamic = False
+    _pending_tokens: list[tuple[dict[str, Any], str]]
     method_hint: str | None = None
 
     def _set_quant(self, quant: dict[str, Any], token: str, row: dict[str, Any] | None, how: str) -> None:
@@ -1044,9 +1067,16 @@ class _Words:
     def _method(self, row: dict[str, Any], chunk: Chunk) -> bool:
         r = self.r
         q = r.quantization
-        if q is not None and q.get("method") in (None, "int4", "int8") and row["id"] not in ("gguf", "ggml"):
+        if (
+            q is not None
+            and q.get("method") in (None, "int4", "int8")
+            and (q.get("bits") or 0) < 16
+            and row["id"] not in ("gguf", "ggml")
+        ):
             # int4-awq, 4bit-gptq: the method named after the bits
             q["method"] = row["id"]
+            if q.get("bits_per_weight") is None and row.get("bits_per_weight") is not None:
+                q["bits_per_weight"] = row["bits_per_weight"]
             q["scheme"] = f"{row['name']}-{q['scheme']}" if q.get("scheme") else row["name"]
             r.note("quantization", chunk.text, row)
             return True
@@ -1066,7 +1096,7 @@ class _Words:
         quant = {"scheme": row["name"], "method": row["id"], "bits": row.get("bits")}
         if row.get("bits_per_weight") is not None:
             quant["bits_per_weight"] = row["bits_per_weight"]
-        if q is not None and q.get("bits") is not None:
+        if q is not None and q.get("bits") is not None and q["bits"] < 16:
             quant["bits"] = q["bits"]
         self._set_quant(quant, chunk.text, row, "table")
         if row["id"] in ("exl2", "mlc", "mlx") and r.format is None:
@@ -1141,7 +1171,7 @@ class _Words:
         """True when no word has been read before this chunk: only roles, markers, vendor
         words or shapes such as a size (``mmproj-…``, ``13b-ouroboros``)."""
         fields = {n.field for n in self.r.notes}
-        return not fields & {"family", "variant", "functions", "finetune"}
+        return not fields & {"family", "functions", "finetune"}
 
 
 # --------------------------------------------------------------------------
@@ -1178,7 +1208,7 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
     params = r.parameters
     if params is not None and params.get("total") is None:
         # dolphin-2.5-mixtral-8x7b: the base family's table knows what 8x7B adds up to.
-        for row in [fam, *(item[1] for item in r.other_families)]:
+        for row in [fam, *r.base_rows, *(item[1] for item in r.other_families)]:
             known = (row or {}).get("known_sizes") or {}
             total = known.get(params["label"]) or known.get(params["label"].lower())
             if total:
@@ -1214,6 +1244,10 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
 def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
     """Decide what a second family in the name is: base model, teacher or student."""
     if not r.other_families:
+        if r.distill_at is not None and r.family is not None:
+            # Qwen3-8B-…-Distilled: a student whose teacher the name does not give
+            r.distill = {"teacher": None, "base": _family_text(r.family, r.version)}
+            r.source("distill", "pattern")
         return
     main = r.family_row
     if r.distill_at is not None:
@@ -1246,6 +1280,7 @@ def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
                                 if note.token in r.finetune:
                                     r.finetune.remove(note.token)
                                 break
+                    r.base_rows.append(main)
                     r.family, r.family_row, r.version = row["name"], row, version
                     r.sources["family"] = "table"
                     r.base_model = base
@@ -1340,9 +1375,6 @@ def _complete_quant(r: Reading, vocab: Vocabulary) -> None:
     if r.kind == "ollama_tag" and q.get("method") is None and q["scheme"].lower() in vocab.file_types:
         ft = vocab.file_types[q["scheme"].lower()]
         q.update(_file_type_quant(ft, vocab))
-    if r.format is None and q.get("method") in ("gguf",) and r.kind != "ollama_tag":
-        r.format = {"id": "gguf", "extension": None}
-        r.source("format", "pattern")
 
 
 def _kind(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:

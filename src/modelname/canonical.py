@@ -30,7 +30,34 @@ def _word(text: str) -> str:
     return "-".join(text.split())
 
 
+_KEPT = ("family", "version", "parameters", "quantization", "format", "shard")
+
+
 def render(m: ModelName) -> str | None:
+    """The canonical name; of the ways to write it, the first that parses back to the same parts."""
+    first = None
+    for late_words, mmproj_first in ((True, True), (False, True), (True, False)):
+        text = _compose(m, late_words, mmproj_first)
+        if text is None:
+            return None
+        first = first or text
+        if _keeps(m, text):
+            return text
+    return first
+
+
+def _keeps(m: ModelName, text: str) -> bool:
+    from ._parse import parse
+    from .errors import InvalidModelName
+
+    try:
+        again = parse(text)
+    except InvalidModelName:
+        return False
+    return all(getattr(again, f) == getattr(m, f) for f in _KEPT)
+
+
+def _compose(m: ModelName, late_words: bool, mmproj_first: bool) -> str | None:
     if m.family is None and m.parameters is None and m.quantization is None:
         return None
     base: list[str] = []
@@ -38,15 +65,13 @@ def render(m: ModelName) -> str | None:
     if m.family:
         base.append(_word(m.family))
     if m.version:
-        if _NUMERIC_VERSION.fullmatch(m.version):
-            version_part.append("v" + m.version)
-        else:
-            base.append(m.version)  # R1, V3, 4o, 3n: part of the model's name
+        # Right after the base name, so that no later number can be taken for it.
+        base.append(_version_token(m))
     if m.variant:
         base.append(m.variant)
     size = [m.parameters.label] if m.parameters else []
-    if m.context_length and not m.parameters:
-        size = []
+    if m.context_length:
+        size.append(_context_token(m.context_length))
     finetune: list[str] = []
     if m.distill is not None:
         teacher, student = m.distill.teacher or "", m.distill.base or ""
@@ -55,11 +80,20 @@ def render(m: ModelName) -> str | None:
         finetune.append("Distill")
         if student and student.split()[0] != (m.family or ""):
             finetune.append(_word(student.split()[0]))
-    if m.base_model:
+    if m.base_model and m.family:
         finetune.append(_word(m.base_model.split()[0]))
     finetune.extend(_function_word(f) for f in m.functions)
     finetune.extend(m.finetune)
     finetune.extend(m.training)
+    late: list[str] = []
+    if m.version is None and late_words:
+        # A letter-and-number word right after the name would read as its version (R1);
+        # keep such words at the end, where the original name had them.
+        from .tables import vocabulary
+
+        tags = vocabulary().tags
+        late = [w for w in finetune if re.fullmatch(r"[A-Za-z]\d+", w) and w.lower() not in tags]
+        finetune = [w for w in finetune if w not in late]
     if m.date:
         version_part.append(_date_token(m.date))
     encoding: list[str] = []
@@ -69,24 +103,63 @@ def render(m: ModelName) -> str | None:
             encoding.append("UD")
         if q.imatrix:
             encoding.append("i1")
-        encoding.append(q.scheme.replace(" ", "-"))
+        scheme = q.scheme
+        if scheme.startswith(("EXL2 ", "EXL3 ")) and m.format is None:
+            scheme = scheme.split(" ", 1)[1]  # a bare 4.65bpw says EXL2 by itself
+        encoding.append(scheme.replace(" ", "-"))
     kind: list[str] = []
-    if m.role == "mmproj":
+    if m.role == "mmproj" and mmproj_first:
         base.insert(0, "mmproj")
+    elif m.role == "mmproj":
+        kind.append("mmproj")
     elif m.role == "lora":
         kind.append("LoRA")
     extension = ""
     if m.format is not None:
         if m.format.extension:
             extension = "." + m.format.extension
-        elif q is None or q.method not in (m.format.id,):
+            if m.format.id == "ggml" and m.format.extension == "bin":
+                kind.append("GGML")  # .bin alone would read as a PyTorch pickle
+        else:
             kind.append(m.format.id.upper())
     shard = []
     if m.shard is not None:
         shard.append(f"{m.shard.index:05d}-of-{m.shard.total:05d}")
-    body = "-".join(p for p in [*base, *size, *finetune, *version_part, *encoding, *kind, *shard] if p)
+    if m.kind == "ollama_tag" and not base:
+        return None  # a tag with no model name (fp16:7b) has no canonical form
+    if m.kind == "ollama_tag":
+        # An Ollama tag stays a tag: model:size-finetune-quant
+        name = "-".join(p for p in [*base] if p)
+        tag = "-".join(p for p in [*size, *finetune, *version_part, *encoding, *kind, *shard, *late] if p)
+        return f"{name}:{tag}" if tag else name
+    body = "-".join(p for p in [*base, *size, *finetune, *version_part, *encoding, *kind, *shard, *late] if p)
     prefix = f"{m.organization}/" if m.kind == "hf_repo" and m.organization else ""
     return prefix + body + extension
+
+
+def _context_token(tokens: int) -> str:
+    """131072 → 128k, 200000 → 200k, 1000000 → 1m (the inverse of the reader's rule)."""
+    if tokens % 1_000_000 == 0:
+        return f"{tokens // 1_000_000}m"
+    if tokens % 1024 == 0 and (tokens // 1024) & (tokens // 1024 - 1) == 0:
+        return f"{tokens // 1024}k"
+    if tokens % 1000 == 0:
+        return f"{tokens // 1000}k"
+    return str(tokens)
+
+
+def _version_token(m: ModelName) -> str:
+    """The version as written in the canonical name; a long bare number gets a ``v`` so it does
+    not read as a date, unless ``v`` is one of the family's version letters (DeepSeek V3)."""
+    version = m.version or ""
+    if version.isdigit() and len(version) >= 4:
+        from .tables import vocabulary
+
+        row = vocabulary().families.get(m.family or "")
+        letters = {x.lower() for x in (row or {}).get("version_letters", ())}
+        if "v" not in letters:
+            return "v" + version
+    return version
 
 
 _FUNCTION_WORDS = {

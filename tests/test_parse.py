@@ -64,7 +64,7 @@ def test_explanations_have_both_languages():
 
 @pytest.mark.parametrize(
     "text, tokens",
-    [("4k", 4096), ("128K", 131072), ("200k", 200000), ("1m", 1_000_000), ("32k", 32768), ("1048k", 1_048_000)],
+    [("4k", 4096), ("128K", 131072), ("200k", 200000), ("1m", 1_000_000), ("32k", 32768), ("1048k", 1_048_576), ("1000k", 1_000_000)],
 )
 def test_context_lengths(text, tokens):
     assert modelname.parse(f"SomeModel-7B-{text}").context_length == tokens

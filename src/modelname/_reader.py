@@ -29,6 +29,10 @@ from .tables import Vocabulary, key, vocabulary
 
 __all__ = ["read", "Reading", "Note"]
 
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTH_WORDS = frozenset({*_MONTHS, "sept", "january", "february", "march", "april", "june", "july", "august",
+                          "september", "october", "november", "december"})
 _TOKEN_CONTEXTS = frozenset({"2048", "4096", "8192", "16384", "32768", "65536", "131072", "262144"})
 _NOT_DATES = frozenset({"1024", "0512", "0256", "0128", "0064", "1080", "0720", "0480"})
 _RESOLUTION = re.compile(r"^\d{3,5}-?x-?\d{3,5}$")
@@ -85,6 +89,9 @@ class Reading:
     bedrock_version: str | None = None
     dotted: bool = False  # the name started with a dotted vendor (anthropic.claude-…)
     base_rows: list[dict[str, Any]] = field(default_factory=list)  # families a derivative is built on
+    distill_rows: list[Any] = field(default_factory=list)  # other families used as teacher/student
+    date_token: str | None = None  # the date as written (0528)
+    context_from_m: str | None = None  # a 1M-style size read as a context length
 
     def add_provider(self, text: str, position: int) -> None:
         self.provider.append((position, text))
@@ -209,6 +216,10 @@ def _read_path(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         r.note("organization", r.organization, org or uploader, uploader=uploader is not None)
     if prefix:
         r.add_provider("/".join(prefix), 0)
+    up = vocab.uploaders.get((r.organization or "").lower())
+    if up is not None and up.get("format") and r.format is None:
+        r.format = {"id": up["format"], "extension": None}  # mlx-community: everything is MLX
+        r.source("format", "table")
 
 
 def _read_dotted_prefixes(chunks: list[Chunk], r: Reading, vocab: Vocabulary) -> list[Chunk]:
@@ -250,6 +261,8 @@ def _read_tag(skel: Skeleton, chunks: list[Chunk], r: Reading, vocab: Vocabulary
         if row is not None:
             r.add_provider(":" + text, tag[0].start)
             r.note("provider", ":" + text, row)
+            if text.lower() == "cloud":
+                r.kind = "ollama_tag"  # gemma4:cloud is an Ollama tag served from Ollama's cloud
         elif (
             len(tag) == 1
             and tag[0].kinds == ("NUM",)
@@ -290,6 +303,12 @@ def _read_extension(skel: Skeleton, chunks: list[Chunk], r: Reading, vocab: Voca
     if skel.ext is None:
         return chunks
     ext = skel.ext.text[1:]
+    if ext.lower() in ("imatrix", "dat") and (ext.lower() == "imatrix" or "imatrix" in skel.text.lower()):
+        # imatrix.dat, model.imatrix: an importance matrix for quantizing, not a model
+        r.kind, r.role = "file", "imatrix"
+        r.source("role", "table")
+        r.note("role", skel.ext.text, vocab.tags.get("imatrix"))
+        return chunks if ext.lower() == "imatrix" else [c for c in chunks if c.key != "imatrix"] or chunks
     row = vocab.format_by_ext.get(ext.lower())
     if row is None:
         # Not a model format we know: read it as part of the name (dots.llm1.inst, Qwen2.5.Q4_K_M).
@@ -309,7 +328,7 @@ def _read_extension(skel: Skeleton, chunks: list[Chunk], r: Reading, vocab: Voca
             out.append(Chunk(tuple(current), sep))
         return out
     r.kind = "gguf_file" if row["id"] == "gguf" else "file"
-    r.format = {"id": row["id"], "extension": ext.lower()}
+    r.format = {"id": row["id"], "extension": ext.lower()}  # (role: model, unless a word says otherwise)
     r.source("format", "table")
     r.note("format", skel.ext.text, row)
     if row["id"] != "none":
@@ -366,11 +385,6 @@ class _Words:
                 self._unknown(self.chunks[self.i])
             if self.i == start:
                 self.i += 1
-        if self.r.quantization is None:
-            # i1, UD with no quant after them (a repo name): keep the words as edition words
-            for row, token in self._pending_tokens:
-                self.r.finetune.append(token)
-                self.r.source("finetune", "table")
 
     def _prefix_words(self) -> None:
         """Names that start with the original namespace: bartowski's ``mistralai_Ministral-3-…``,
@@ -397,11 +411,16 @@ class _Words:
             if chunks[end].sep == "_":
                 if any(c.sep == "_" for c in rest) or not any(c.sep == "-" for c in rest):
                     continue
+                after = chunks[end]
+                after_is_family = after.pieces[0].kind == "WORD" and (
+                    key(after.pieces[0].text) in v.family_by_alias or after.key in v.family_by_alias
+                )
+                if n == 1 and (words[0].key in v.family_by_alias or words[0].key in v.tags) and not after_is_family:
+                    continue  # openchat_3.5-16k: the family itself, not a namespace
                 if not known:
-                    first = chunks[end].pieces[0]
-                    if n > 1 or not (first.kind == "WORD" and first.text[:1].isupper()):
-                        continue
-                    if words[0].key in v.family_by_alias or words[0].key in v.tags:
+                    first = after.pieces[0]
+                    requantized = (self.r.organization or "").lower() in v.uploaders
+                    if not (after_is_family or requantized or n == 1 and first.kind == "WORD" and first.text[:1].isupper()):
                         continue
             elif not known:  # a dotted prefix must be a known namespace
                 continue
@@ -409,7 +428,20 @@ class _Words:
             if vendor is not None:
                 self.r.vendor_hint = vendor
             self.chunks = chunks[:start] + [Chunk(chunks[end].pieces, "-" if start else "")] + chunks[end + 1 :]
-            return
+            break
+        chunks = self.chunks
+        first = chunks[start] if start < len(chunks) else None
+        if (
+            first is not None
+            and _is_word(first)
+            and first.key in v.uploaders
+            and start + 1 < len(chunks)
+            and chunks[start + 1].sep == "-"
+            and first.key not in v.family_by_alias
+        ):
+            # Huihui-gpt-oss-20b-…: huihui-ai's own marker before the model's name
+            self.r.note("organization", first.text, v.uploaders[first.key], uploader=True, embedded=True)
+            self.chunks = chunks[:start] + [Chunk(chunks[start + 1].pieces, first.sep)] + chunks[start + 2 :]
 
     def _lower(self, chunk: Chunk) -> str:
         return chunk.text.lower()
@@ -472,13 +504,14 @@ class _Words:
         if self.r.date is not None:
             return False
         self.r.date = value
+        self.r.date_token = token
         self.r.source("date", how)
         self.r.note("date", token, None, date=value)
         self.last_field = "date"
         return True
 
     def _shape_GGUF_QUANT(self, piece: Piece, chunk: Chunk) -> bool:
-        row = self.v.file_types.get(piece.text.lower())
+        row = self.v.file_types.get(piece.text.lower().replace("-", "_"))
         if row is None:
             m = re.fullmatch(r"(?i)i?q([1-8])", piece.text)
             bits = int(m.group(1)) if m else None
@@ -552,6 +585,7 @@ class _Words:
         if size is None:
             return False
         if size.get("context") is not None:
+            self.r.context_from_m = piece.text
             return self._set_context(size["context"], piece.text)
         params = self.r.parameters
         if params is not None:
@@ -609,6 +643,8 @@ class _Words:
             fmt = (r.family_row or {}).get("date_format")
             if fmt == "yymm" and _valid_date(text, "yymm"):
                 return self._set_date(f"20{text[:2]}-{text[2:]}", text, "table")
+            if fmt == "mmyy" and _valid_date(text[2:] + text[:2], "yymm"):
+                return self._set_date(f"20{text[2:]}-{text[:2]}", text, "table")  # OLMo-7B-0424
             if fmt is None and int(text[:2]) >= 13 and _valid_date(text, "yymm"):
                 return self._set_date(f"20{text[:2]}-{text[2:]}", text)
             if _valid_date(text, "mmdd"):
@@ -646,7 +682,7 @@ class _Words:
             and digits
             and len(text) == 1
             and "." not in r.version
-            and r.version.isdigit()
+            and r.version.lstrip("VRKMXTZvrkmxtz").isdigit()
         ):
             r.version = f"{r.version}.{text}"
             r.notes.append(Note("version", text, None, {"version": r.version}))
@@ -668,6 +704,17 @@ class _Words:
             r.source("version", "pattern")
             r.note("version", token, None, version=value)
             self.last_field = "version"
+            return True
+        if (
+            r.version is not None
+            and r.version.isdigit()
+            and value.startswith(r.version + ".")
+            and r.family_row is not None
+            and not r.finetune
+        ):
+            # internlm2:7b-chat-1m-v2.5: the tag's version refines the name's major version
+            r.version = value
+            r.note("version", token, None, version=value)
             return True
         if r.version is not None and r.family is not None:
             # A later version belongs to the fine-tune (Lexi-Uncensored-V2).
@@ -691,8 +738,37 @@ class _Words:
 
     # Words ---------------------------------------------------------------
 
+    def _month_date(self, chunk: Chunk) -> bool:
+        """``sep-2024`` (month name, year) and ``2023mar`` (year, month name) are dates."""
+        pieces = chunk.pieces
+        nxt = self.chunks[self.i + 1] if self.i + 1 < len(self.chunks) else None
+        if (
+            chunk.kinds == ("WORD",)
+            and chunk.key[:3] in _MONTHS
+            and chunk.key in _MONTH_WORDS
+            and nxt is not None
+            and nxt.kinds == ("NUM",)
+            and re.fullmatch(r"20\d\d", nxt.text)
+            and self.r.date is None
+        ):
+            self._set_date(f"{nxt.text}-{_MONTHS[chunk.key[:3]]:02d}", f"{chunk.text}{nxt.sep}{nxt.text}")
+            self.i += 2
+            return True
+        if (
+            chunk.kinds == ("NUM", "WORD")
+            and re.fullmatch(r"20\d\d", pieces[0].text)
+            and pieces[1].text.lower() in _MONTH_WORDS
+            and self.r.date is None
+        ):
+            self._set_date(f"{pieces[0].text}-{_MONTHS[pieces[1].text.lower()[:3]]:02d}", chunk.text)
+            self.i += 1
+            return True
+        return False
+
     def _words(self, chunk: Chunk) -> bool:
         r, v = self.r, self.v
+        if self._month_date(chunk):
+            return True
         if r.kind == "ollama_tag" and chunk.key == "cloud" and self.i == len(self.chunks) - 1:
             # gpt-oss:20b-cloud runs on Ollama's servers
             r.add_provider("-cloud", chunk.start)
@@ -721,7 +797,20 @@ class _Words:
                 return True
         # Families (one or several chunks: gpt-oss, code-llama).
         fam = self._phrase(v.family_by_alias, v.family_starts)
+        if fam is not None and fam[0] is r.family_row and (fam[1] > 1 or chunk.key in v.tags):
+            fam = None  # palm-2-chat-bison: the family's own alias again; read its words instead
         if fam is not None and not (r.family is None and self._tag_first(fam[1])):
+            n = fam[1]
+            last = self.chunks[self.i + n - 1]
+            if n > 1 and last.kinds == ("NUM",) and r.family is None:
+                # tts-1-hd: the alias spells the version; keep it as the version too
+                self._family(fam[0], n, None)
+                if r.version is None:
+                    r.version = _version_text(last.text)
+                    r.version_at = self.i - 1
+                    r.source("version", "pattern")
+                    r.note("version", last.text, None, version=r.version)
+                return True
             return self._family(fam[0], fam[1], None)
         # Multi-chunk tag phrases first (Flash-Lite, tool-use), then single words.
         tag = self._phrase(v.tags, v.tag_starts)
@@ -750,9 +839,48 @@ class _Words:
             r.note("vendor", chunk.text, vendor)
             r.vendor_hint = vendor
             return True
+        if self._compound(chunk):
+            return True
         pieces = chunk.pieces
         if len(pieces) > 1:
             return self._glued(chunk)
+        return False
+
+    def _compound(self, chunk: Chunk) -> bool:
+        """A family glued to a tag word: starcoderbase, dolphincoder, HunyuanOCR, SenseVoiceSmall,
+        llamaguard, qwen2.5vl (family, version, tag), t5xxl."""
+        v, pieces = self.v, chunk.pieces
+        tail_tag = None
+        if len(pieces) == 1 and pieces[0].kind == "WORD":
+            word = chunk.key
+            for cut in range(len(word) - 2, 2, -1):
+                fam = v.family_by_alias.get(word[:cut])
+                tag = v.tags.get(word[cut:])
+                if fam is not None and tag is not None and tag["field"] in ("functions", "variant", "training"):
+                    self._family(fam, 1, None)
+                    self.r.notes[-1].token = chunk.text[:cut] if self.r.notes else chunk.text
+                    self._tag(tag, 0, token=chunk.text[cut:])
+                    return True
+            return False
+        if len(pieces) >= 2 and pieces[-1].kind == "NUM" and self.r.family is None:
+            head = "".join(p.text for p in pieces[:-1]).lower()
+            fam = v.family_by_alias.get(head)
+            if fam is not None and pieces[0].kind == "NUM":  # 360gpt2: 360GPT, version 2
+                return self._family(fam, 1, pieces[-1:])
+        if len(pieces) == 3 and pieces[0].kind == "WORD" and pieces[1].kind == "NUM" and pieces[2].kind == "WORD":
+            tail_tag = v.tags.get(pieces[2].text.lower())
+            if tail_tag is None or tail_tag["field"] not in ("functions", "variant", "training"):
+                return False
+            whole = v.family_by_alias.get((pieces[0].text + pieces[1].text).lower())
+            if whole is not None:  # t5xxl: T5, xxl
+                self._family(whole, 1, None)
+            else:
+                fam = v.family_by_alias.get(pieces[0].text.lower())
+                if fam is None or self.r.family is not None:
+                    return False
+                self._family(fam, 1, pieces[1:2])  # qwen2.5vl: Qwen 2.5, vision
+            self._tag(tail_tag, 0, token=pieces[2].text)
+            return True
         return False
 
     def _tag_first(self, n: int) -> bool:
@@ -808,6 +936,35 @@ class _Words:
             if letter is not None and len(rest) <= 2 and r.version is None:
                 tail = "".join(p.text for p in rest)
                 return self._set_version(letter + _version_text(tail), chunk.text, chunk)
+        if (
+            first.kind == "NUM"
+            and first.text.isdigit()
+            and len(pieces) == 2
+            and pieces[1].text in ("e", "E")
+            and r.parameters is not None
+            and r.parameters.get("experts") is None
+            and r.parameters["label"][-1] == "B"
+        ):
+            # llama4:17b-scout-16e-instruct: 17B active, 16 experts
+            params = r.parameters
+            experts = int(first.text)
+            params.update(
+                label=f"{params['label']}-{experts}E", active=params.get("total"), total=None, experts=experts
+            )
+            r.note("parameters", chunk.text, None, label=params["label"], active=params["active"], experts=experts)
+            return True
+        if (
+            first.kind == "WORD"
+            and first.text in ("v", "V")
+            and len(pieces) == 3
+            and pieces[1].kind == "NUM"
+            and pieces[2].kind == "WORD"
+            and v.tags.get(pieces[2].text.lower(), {}).get("field") == "variant"
+        ):
+            # una-xaberius-34b-v1beta: version 1, Beta
+            self._set_version(_version_text(pieces[1].text), first.text + pieces[1].text, chunk)
+            self._tag(v.tags[pieces[2].text.lower()], 0, token=pieces[2].text)
+            return True
         if first.kind == "NUM" and len(pieces) == 2 and pieces[1].kind == "WORD":
             letter = pieces[1].text
             if fam_row is not None and letter.lower() in [x.lower() for x in fam_row.get("version_letters", ())]:
@@ -832,6 +989,10 @@ class _Words:
         if fam is None and rest and rest[0].kind == "NUM":
             fam = v.family_by_prefix.get(word)
             by_prefix = fam is not None
+        if fam is not None and by_prefix and fam.get("versions"):
+            version = _family_version(fam, rest)
+            if version is None or _version_note(fam, version) is None:
+                fam = None  # all-MiniLM-L6-v2: there is no Llama 6, so L6 is not an abbreviation
         if fam is not None and by_prefix and r.family is None and self._unknown_word_follows():
             # L3.3-70B-Euryale-v2.3: a community model named after its Llama 3.3 base
             version = _family_version(fam, rest)
@@ -839,6 +1000,10 @@ class _Words:
             r.note("base_model", chunk.text, fam, version=version)
             self.i += 1
             return True
+        if fam is not None and by_prefix and rest and _letter(fam, first.text) is not None:
+            # o3, o4-mini: the prefix is part of the version
+            rest = (Piece("WORD", _letter(fam, first.text) or "", first.start), *rest)
+            return self._family_lettered(fam, chunk, rest)
         if fam is not None:
             return self._family(fam, 1, rest)
         if (
@@ -867,6 +1032,18 @@ class _Words:
             return True
         return False
 
+    def _family_lettered(self, row: dict[str, Any], chunk: Chunk, rest: tuple[Piece, ...]) -> bool:
+        """A family named by its version letter alone (o3 = OpenAI o-series, version o3)."""
+        version = rest[0].text + _version_text("".join(p.text for p in rest[1:]))
+        if self.r.family is not None:
+            return False
+        self._family(row, 1, None)
+        self.r.version = version
+        self.r.version_at = self.i - 1
+        self.r.source("version", "pattern")
+        self.r.note("version", chunk.text, None, version=version)
+        return True
+
     def _family(self, row: dict[str, Any], n: int, rest: tuple[Piece, ...] | None) -> bool:
         r = self.r
         token = self._text(n)
@@ -881,8 +1058,16 @@ class _Words:
             r.family_at = self.i
             r.source("family", "table")
             r.note("family", token, row)
+            chunk = self.chunks[self.i]
             self.i += n
             self.last_field = "family"
+            if rest is None and n == 1 and chunk.kinds == ("NUM", "WORD"):
+                # 4.0Ultra (iFlytek Spark): an id made of a version and a tier
+                tier = self.v.tags.get(chunk.pieces[1].text.lower())
+                if tier is not None and tier["field"] == "variant":
+                    version = _version_text(chunk.pieces[0].text)
+                    r.variant.append(tier["word"])
+                    r.source("variant", "table")
             if version is not None:
                 r.version = version
                 r.version_at = self.i - 1
@@ -916,7 +1101,9 @@ class _Words:
         token = token or self._text(n)
         where = row["field"]
         fam = r.family_row
-        if row.get("id") == "base" and fam is not None and fam.get("category") not in (None, "chat"):
+        if row.get("id") == "base" and fam is not None and (
+            fam.get("category") in ("embedding", "reranker") or "base" in (fam.get("size_words") or ())
+        ):
             # bge-base, whisper-base: a size tier, not a base (pretrained-only) model
             self._add_variant("base", token, row, n)
             self.i += n
@@ -964,6 +1151,19 @@ class _Words:
     def _marker(self, row: dict[str, Any], token: str) -> None:
         r = self.r
         what = row.get("id")
+        last = self.i == len(self.chunks) - 1
+        if (
+            what == "imatrix"
+            and token.lower() == "imatrix"
+            and last
+            and r.kind in ("file", "gguf_file")
+            and r.quantization is None
+        ):
+            # imatrix.dat, Qwen2.5-7B.imatrix.gguf: the importance-matrix file itself, not a model
+            r.role = "imatrix"
+            r.source("role", "table")
+            r.note("role", token, row)
+            return
         if what == "imatrix":
             r.note("quantization", token, row)
             if r.quantization is not None:
@@ -1043,7 +1243,7 @@ class _Words:
                 q["scheme"] = f"{q['scheme']}-{token}"
             self.r.note("quantization", token, row)
             return True
-        container = self._container()
+        container = self._container(row.get("method"))
         if container is not None:
             ft = self.v.file_types.get(lower)
             if ft is not None:
@@ -1055,12 +1255,15 @@ class _Words:
         self._set_quant(quant, token, row, "table")
         return True
 
-    def _container(self) -> str | None:
-        """``gguf``/``ggml`` when the name is a llama.cpp file or an Ollama tag, else None."""
+    def _container(self, method: str | None = None) -> str | None:
+        """``gguf``/``ggml`` when the name is a llama.cpp file (or a llamafile), else None.
+        In an Ollama tag only plain dtypes are GGUF: its nvfp4/mxfp8 tags run on the MLX engine."""
         fmt = (self.r.format or {}).get("id")
         if fmt in ("gguf", "ggml"):
             return str(fmt)
-        if self.r.kind in ("gguf_file", "ollama_tag"):
+        if fmt == "llamafile" or self.r.kind == "gguf_file":
+            return "gguf"
+        if self.r.kind == "ollama_tag" and method is None:
             return "gguf"
         return None
 
@@ -1185,11 +1388,28 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
         note = _version_note(r.family_row, r.version)
         if note is not None and note.get("canonical"):
             r.version = note["canonical"]  # azure/gpt-35-turbo: GPT 3.5
+    if r.dotted and r.finetune and re.fullmatch(r"v\d+", r.finetune[-1]) and r.version is not None:
+        suffix = r.finetune.pop()
+        r.add_provider(suffix, 10**6)  # the end of the name
+        if not r.finetune:
+            r.sources.pop("finetune", None)
     if r.bedrock_version and r.version is None and r.date is None and r.family is not None:
         r.version = _version_text(r.bedrock_version)
         r.source("version", "pattern")
         r.note("version", r.bedrock_version, None, version=r.version)
     fam = r.family_row
+    org = (r.organization or "").lower()
+    if (
+        fam is not None
+        and org in vocab.vendor_by_org
+        and ("prefix", org) in vocab.providers
+        and vocab.vendor_by_org[org]["name"] != fam["vendor"]
+        and not r.dotted
+    ):
+        # databricks/databricks-claude-…: a platform serving another maker's model
+        r.add_provider(r.organization or "", 0)
+        r.organization = None
+        r.sources.pop("organization", None)
     # Vendor: from the family table; else from a vendor's own namespace.
     if fam is not None:
         vendor = vocab.vendors.get(fam["vendor"])
@@ -1226,6 +1446,17 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
                 r.source("functions", "table")
         if note is not None and note.get("en"):
             r.note("version", r.version or "", {"en": note["en"], "zh": note["zh"]})
+    if r.parameters is None and r.context_length is not None and r.context_from_m is not None:
+        # Tiny-2M: a small M figure is a context length only beside a parameter size (…-7B-1M)
+        size = parse_size(r.context_from_m.replace("m", "M").upper().replace("M", "M"), m_is_size=True)
+        if size is not None:
+            r.parameters = size
+            r.context_length = None
+            r.sources.pop("context_length", None)
+            r.source("parameters", "pattern")
+            for note in r.notes:
+                if note.field == "context_length" and note.token == r.context_from_m:
+                    note.field, note.info = "parameters", {k: v for k, v in size.items() if v is not None}
     _category(r, vocab)
     if r.category == "speech" and r.context_length is not None:
         # speech_…_16k: the audio sample rate, not a context window
@@ -1251,21 +1482,22 @@ def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
         return
     main = r.family_row
     if r.distill_at is not None:
-        pos, row, version, token = r.other_families[0]
-        main_closed = main is not None and main.get("weights") == "closed"
-        other_closed = row.get("weights") == "closed"
-        main_text = _model_text(r.family, r.version)
-        other_text = _model_text(row["name"], version)
-        distill_first = r.distill_at < pos and (r.family_at is None or r.family_at < r.distill_at)
-        if (other_closed and not main_closed) and not distill_first:
-            teacher, base = _teacher_text(row, version, r), _family_text(r.family, r.version)
-        else:
-            teacher, base = main_text, _family_text(row["name"], version)
-        r.distill = {"teacher": teacher, "base": base}
+        r.distill = _distill_roles(r)
         r.source("distill", "table")
-        rest = r.other_families[1:]
+        used = {id(item[1]) for item in r.distill_rows}
+        rest = [item for item in r.other_families if id(item[1]) not in used]
     else:
         rest = list(r.other_families)
+        note = _version_note(main, r.version) if main is not None else None
+        student = next((item for item in rest if item[1].get("weights") != "closed"), None)
+        if note and note.get("teacher") and student is not None:
+            # DeepSeek-R1-0528-Qwen3-8B: an R1 student named after its base, without "Distill"
+            teacher = _model_text(r.family, r.version) or ""
+            if r.date and r.date_token:
+                teacher += f"-{r.date_token}"
+            r.distill = {"teacher": teacher, "base": _family_text(student[1]["name"], student[2])}
+            r.source("distill", "table")
+            rest = [item for item in rest if item is not student]
         if main is not None and not main.get("derivative"):
             # Llama-3.1-Nemotron-70B: a derivative family named after its base.
             for j, (pos, row, version, token) in enumerate(rest):
@@ -1293,12 +1525,45 @@ def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
     # A base family (Llama, Mistral) is the base model before a fine-tune line (Dolphin).
     rest = sorted(rest, key=lambda item: bool(item[1].get("derivative")))
     for pos, row, version, token in rest:
+        if row.get("weights") == "closed" and r.distill is None:
+            # A closed model cannot be a base: a name word (…-Claude-…), kept as a fine-tune word
+            r.finetune.append(token)
+            r.source("finetune", "table")
+            continue
         if r.base_model is None and row["name"] != r.family:
             r.base_model = _family_text(row["name"], version)
             r.source("base_model", "table")
         elif row["name"] != r.family:
             r.finetune.append(token)
             r.source("finetune", "table")
+
+
+def _distill_roles(r: Reading) -> dict[str, Any]:
+    """Teacher and student of a distillation, from where the families stand around "Distill".
+
+    DeepSeek-R1-Distill-Qwen-7B       the family before is the teacher, the one after the base
+    OREAL-DeepSeek-R1-Distill-Qwen    (the same, with a community name first)
+    Qwen3.5-…-Claude-4.6-Opus-…-Distilled   a closed teacher before it: the name's family is the base
+    deepseek-r1:32b-qwen-distill      an open family just before it: distilled into that family
+    """
+    at = r.distill_at or 0
+    before = [item for item in r.other_families if item[0] < at]
+    after = [item for item in r.other_families if item[0] > at]
+    main_text = _model_text(r.family, r.version)
+    if before and before[-1][1].get("weights") == "closed":
+        row, version = before[-1][1], before[-1][2]
+        r.distill_rows = [before[-1]]
+        return {"teacher": _teacher_text(row, version, r), "base": _family_text(r.family, r.version)}
+    if after:
+        teacher = main_text
+        if before:
+            teacher = _model_text(before[-1][1]["name"], before[-1][2])
+        r.distill_rows = [after[0], *before[-1:]]
+        return {"teacher": teacher, "base": _family_text(after[0][1]["name"], after[0][2])}
+    if before:
+        r.distill_rows = [before[-1]]
+        return {"teacher": main_text, "base": _family_text(before[-1][1]["name"], before[-1][2])}
+    return {"teacher": None, "base": _family_text(r.family, r.version)}
 
 
 def _model_text(family: str | None, version: str | None) -> str | None:
@@ -1329,29 +1594,46 @@ def _teacher_text(row: dict[str, Any], version: str | None, r: Reading) -> str:
 
 
 def _category(r: Reading, vocab: Vocabulary) -> None:
-    if r.category is not None:
+    """The kind of model: a non-chat word in the name (reranker, tts) first, then the family,
+    then chat-like functions.  A projector or imatrix file is not a model of any kind."""
+    if r.role in ("mmproj", "imatrix"):
+        r.category = None
+        r.sources.pop("category", None)
         return
     fam = r.family_row
     fns = set(r.functions)
-    if "embedding" in fns:
-        r.category = "embedding"
+    word = r.category if r.category not in (None, "chat") else None
+    family_category = None
+    if fam is not None and fam.get("category") not in (None, "none"):
+        family_category = fam["category"]
+    if word is not None:
+        category, how = word, "table"
+    elif "embedding" in fns:
+        category, how = "embedding", "table"
     elif "reranker" in fns:
-        r.category = "reranker"
-    elif fam is not None and fam.get("category"):
-        r.category = fam["category"]
+        category, how = "reranker", "table"
+    elif family_category is not None:
+        category, how = family_category, "table"
     elif fns & {"instruct", "chat", "coder", "math", "reasoning", "tool-use", "fim"}:
-        r.category = "chat"
-    elif r.role in ("mmproj", "imatrix"):
-        return
+        category, how = "chat", "table"
+    elif r.category == "chat":
+        category, how = "chat", "table"
     elif r.family is not None and (r.parameters is not None or r.quantization is not None) and r.role != "lora":
-        if r.format is None or r.format["id"] in ("gguf", "ggml", "llamafile", "mlx", "exl2", "mlc"):
-            r.category = "chat"
-            r.source("category", "pattern")
+        if r.format is not None and r.format["id"] not in ("gguf", "ggml", "llamafile", "mlx", "exl2", "mlc"):
+            r.category = None
             return
-        return
+        category, how = "chat", "pattern"
     else:
+        r.category = None
+        r.sources.pop("category", None)
         return
-    r.source("category", "table" if fam is not None or fns else "pattern")
+    r.category = category
+    r.sources.pop("category", None)
+    r.source("category", how)
+    # An embedding or reranker family says so in functions too (bge-m3 → embedding).
+    if category in ("embedding", "reranker") and not fns & {"embedding", "reranker"}:
+        r.functions.append(category)
+        r.source("functions", "table")
 
 
 def _complete_quant(r: Reading, vocab: Vocabulary) -> None:
@@ -1367,8 +1649,9 @@ def _complete_quant(r: Reading, vocab: Vocabulary) -> None:
         ft = vocab.file_types[q["scheme"].lower()]
         q.update(_file_type_quant(ft, vocab))
         q["method"] = fmt
-    if q.get("method") is None and (fmt == "mlx" or (r.organization or "").lower() == "mlx-community"):
+    if q.get("method") is None and fmt == "mlx":
         q["method"] = "mlx"
+    if q.get("method") == "mlx":
         bits = q.get("bits")
         if bits is not None and q.get("bits_per_weight") is None and bits < 16:
             q["bits_per_weight"] = bits + 0.5  # one 16-bit scale and bias per 64 weights
@@ -1385,7 +1668,9 @@ def _kind(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
     if skel.namespaces or skel.url:
         closed = r.family_row is not None and r.family_row.get("weights") == "closed"
         downloadable = r.parameters is not None or r.quantization is not None or r.format is not None
-        if r.provider or (closed and not downloadable):
+        own = vocab.vendor_by_org.get((r.organization or "").lower())
+        vendor_namespace = closed and own is not None and own["name"] == r.family_row.get("vendor")
+        if r.provider or (closed and not downloadable) or vendor_namespace:
             r.kind = "api_name"
         else:
             r.kind = "hf_repo"
@@ -1422,7 +1707,7 @@ _SIZE_RE = re.compile(
 )
 
 
-def parse_size(text: str) -> dict[str, Any] | None:
+def parse_size(text: str, m_is_size: bool = False) -> dict[str, Any] | None:
     """``30B-A3B`` → {label, total, active, experts, effective}; ``1m`` → {context: 1000000}."""
     m = re.fullmatch(r"([AaEe])(\d+(?:[._]\d+)?)[Bb]", text)
     if m:
@@ -1439,7 +1724,13 @@ def parse_size(text: str) -> dict[str, Any] | None:
     if m is None:
         return None
     n, unit = m.group("n"), m.group("u")
-    if unit in "Mm" and not m.group("experts") and not m.group("active") and float(n.replace("_", ".")) <= 10:
+    if (
+        not m_is_size
+        and unit in "Mm"
+        and not m.group("experts")
+        and not m.group("active")
+        and float(n.replace("_", ".")) <= 10
+    ):
         return {"context": _count(n, "m")}  # 1m, 1M: a context length, not 1 million parameters
     number = _label_number(n)
     unit_up = unit.upper()
@@ -1487,6 +1778,8 @@ def context_tokens(text: str) -> int:
     unit = text[-1].lower()
     if unit == "m":
         return int(number * 1_000_000)
+    if number == 1048:
+        return 1_048_576  # 1048k is how 2^20 tokens is written (Gradient's Llama-3 1048K)
     if number.is_integer() and int(number) & (int(number) - 1) == 0 and number > 0:
         return int(number) * 1024
     return int(number * 1000)

@@ -95,7 +95,7 @@ def _compose(m: ModelName, late_words: bool, mmproj_first: bool) -> str | None:
         late = [w for w in finetune if re.fullmatch(r"[A-Za-z]\d+", w) and w.lower() not in tags]
         finetune = [w for w in finetune if w not in late]
     if m.date:
-        version_part.append(_date_token(m.date))
+        version_part.append(_date_token(m))
     encoding: list[str] = []
     q = m.quantization
     if q is not None:
@@ -185,9 +185,15 @@ def _function_word(fn: str) -> str:
     return _FUNCTION_WORDS.get(fn, fn)
 
 
-def _date_token(date: str) -> str:
+def _date_token(m: ModelName) -> str:
+    date = m.date or ""
     if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
         return date.replace("-", "")
     if re.fullmatch(r"\d{4}-\d\d", date):
+        from .tables import vocabulary
+
+        row = vocabulary().families.get(m.family or "") or {}
+        if row.get("date_format") == "mmyy":
+            return date[5:] + date[2:4]  # AI2 writes month then year (0424)
         return date[2:4] + date[5:]
     return date

@@ -146,6 +146,9 @@ class VersionNote(BaseModel):
     """Other spellings of this version in names (Azure's ``35`` for GPT 3.5)."""
     functions: list[Function] = []
     """Functions this version implies (R1 → reasoning)."""
+    teacher: bool = False
+    """A name with this version followed by another family is a distillation from it
+    (DeepSeek-R1-0528-Qwen3-8B: R1-0528 taught Qwen 3)."""
     en: str | None = None
     zh: str | None = None
 
@@ -163,10 +166,10 @@ class Family(_Row):
     """Short spellings that name the family only with a version glued on (``l`` of ``L3.1``)."""
     version_letters: list[str] = []
     """Letters that belong to this family's versions and are kept (``R`` of DeepSeek-R1)."""
-    date_format: Literal["yymm", "mmdd"] | None = None
-    """How a four-digit suffix reads for this family (Mistral ``2407`` = 2024-07)."""
-    category: Category | None = "chat"
-    """The kind of model the family is (``chat`` for text generation)."""
+    date_format: Literal["yymm", "mmdd", "mmyy"] | None = None
+    """How a four-digit suffix reads for this family (Mistral ``2407`` = 2024-07, AI2 ``0424`` = 2024-04)."""
+    category: Literal["chat", "embedding", "reranker", "image-generation", "speech", "video", "none"] = "chat"
+    """The kind of model the family is (``chat`` for text generation; ``none`` when it has several kinds)."""
     functions: list[Function] = []
     """Functions implied by the family itself (QwQ → reasoning)."""
     derivative: bool = False
@@ -175,6 +178,8 @@ class Family(_Row):
     """``closed`` for API-only families whose weights cannot be downloaded (GPT-4o, Claude)."""
     known_sizes: dict[str, float] = {}
     """Total parameters for size labels that do not say them (``8x7B`` = 46.7e9)."""
+    size_words: list[str] = []
+    """Words that are size tiers in this family rather than tags (Whisper's ``base``, T5's ``xxl``)."""
     versions: dict[str, VersionNote] = {}
     """Notes on particular versions: what they imply and what they are."""
     source: str
@@ -289,6 +294,9 @@ class Uploader(_Row):
     name: str
     """Hub namespace of a re-uploader or quantizer (``bartowski``)."""
     aliases: list[str] = []
+    """Other spellings, also words that lead their file names (``huihui`` of Huihui-gpt-oss-…)."""
+    format: str | None = None
+    """The format everything under this namespace is in (``mlx`` for mlx-community)."""
     source: str | None = None
 
 

@@ -9,7 +9,10 @@
 from __future__ import annotations
 
 from ._parse import parse
+from .annotate import AnnotatedRow, annotate, annotate_table
 from .errors import InvalidModelName
+from .inspect import InspectError, Inspection, inspect
+from .memory import MemoryEstimate
 from .model import (
     Distill,
     Explanation,
@@ -20,6 +23,7 @@ from .model import (
     Resolved,
     Shard,
 )
+from .pick import Choice, pick
 
 __all__ = [
     "parse",
@@ -32,6 +36,15 @@ __all__ = [
     "Distill",
     "Resolved",
     "Explanation",
+    "annotate",
+    "annotate_table",
+    "AnnotatedRow",
+    "MemoryEstimate",
+    "pick",
+    "Choice",
+    "inspect",
+    "Inspection",
+    "InspectError",
     "__version__",
 ]
 

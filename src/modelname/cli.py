@@ -113,6 +113,319 @@ def vocab(table: str, as_json: bool, schema: bool, lang: str | None) -> None:
     render_vocab(table, rows, lang or default_lang())
 
 
+def output_options(command):  # type: ignore[no-untyped-def]
+    """The output options every data command shares: ``--format``, ``-o/--output``, ``--fields``."""
+    command = click.option(
+        "--fields",
+        multiple=True,
+        metavar="COLUMNS",
+        help="Columns to write, comma-separated or repeated (default: all).",
+    )(command)
+    command = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        default=None,
+        help="Write to FILE (atomically) instead of standard output; its extension sets the format.",
+    )(command)
+    command = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["jsonl", "csv", "parquet"]),
+        default=None,
+        help="Output format (default: from -o's extension, else jsonl).",
+    )(command)
+    return command
+
+
+def _fields(values: tuple[str, ...]) -> list[str]:
+    return [f.strip() for value in values for f in value.split(",") if f.strip()]
+
+
+@cli.command("annotate", context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option(
+    "--input-format",
+    type=click.Choice(["text", "json", "jsonl", "csv", "tsv", "parquet"]),
+    default=None,
+    help="Input format (default: from the extension, else from the content).",
+)
+@click.option("--column", metavar="NAME", help="Column or key holding the name (default: id, modelId or name).")
+@click.option("--files", is_flag=True, help="One row per file in each Hub record's siblings (repo id + file).")
+@output_options
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None, help="Add an explanations column in this language."
+)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Read only the first N input rows.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True, help="Worker processes (0: all cores)."
+)
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any row has an error.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--hub", multiple=True, metavar="KEY=VALUE", help="List models from the Hub (author=Qwen,filter=gguf).")
+@click.option("--hub-search", metavar="TEXT", help="List Hub models whose id contains TEXT.")
+def annotate_command(
+    inputs: tuple[str, ...],
+    input_format: str | None,
+    column: str | None,
+    files: bool,
+    output_format: str | None,
+    output: str | None,
+    fields: tuple[str, ...],
+    lang: str | None,
+    limit: int | None,
+    jobs: int,
+    strict: bool,
+    quiet: bool,
+    hub: tuple[str, ...],
+    hub_search: str | None,
+) -> None:
+    """Annotate a listing: one row of flat columns (family, size, quantization …) per input row.
+
+    INPUT files are plain text (one name per line), JSON arrays or JSON lines of Hub API model
+    records, CSV/TSV or Parquet; - or nothing reads standard input.  Rows that cannot be read are
+    kept, with an error column; a summary goes to standard error.
+    """
+    from .annotate import AnnotateError, AnnotateUsageError, annotate_listing, hub_query
+
+    if (hub or hub_search) and inputs:
+        raise click.UsageError("give INPUT files or --hub/--hub-search, not both")
+    try:
+        query = hub_query(hub, hub_search) if (hub or hub_search) else None
+        summary = annotate_listing(
+            inputs,
+            output=output,
+            output_format=output_format,
+            input_format=input_format,
+            column=column,
+            files=files,
+            fields=_fields(fields),
+            lang=lang,
+            limit=limit,
+            jobs=jobs,
+            hub=query,
+            # a bar on the terminal, unless the rows are being written to that terminal too
+            progress=not quiet and sys.stderr.isatty() and (output not in (None, "-") or not sys.stdout.isatty()),
+        )
+    except AnnotateUsageError as err:
+        raise click.UsageError(str(err)) from None
+    except AnnotateError as err:
+        click.echo(f"modelname: {err}", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(str(summary), err=True)
+    if strict and summary.errors:
+        sys.exit(1)
+
+
+# ----------------------------------------------------------------- fit, pick, inspect (download scripts)
+
+EXIT_FIT = {"fits": 0, "does not fit": 1, "unknown": 3}
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"modelname: {message}", err=True)
+    sys.exit(code)
+
+
+def _figure_lines(est) -> list[str]:  # type: ignore[no-untyped-def]
+    """One aligned line per part of a memory estimate: GB, GiB, exact/approximate, why."""
+    rows = [("weights", est.weights)]
+    if est.projector is not None:
+        rows.append(("projector", est.projector))
+    rows += [("KV cache", est.kv_cache), ("overhead", est.overhead), ("total", est.total)]
+    lines = []
+    for label, fig in rows:
+        if fig.bytes is None:
+            lines.append(f"  {label:<10} {'—':>9}  {'':>10}  {'':<11}  {fig.why}")
+        else:
+            kind = "exact" if fig.exact else "approximate"
+            lines.append(f"  {label:<10} {fig.gb:>6.2f} GB  {fig.gib:>6.2f} GiB  {kind:<11}  {fig.why}")
+    lines += [f"  note: {n}" for n in est.notes]
+    return lines
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.option("-m", "--memory", required=True, help="Memory budget: 12GB, 24GiB, 800MB (a bare number is GB).")
+@click.option(
+    "--context",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Tokens of context for the KV cache (default 8192, or the model's maximum if smaller).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: verdict, budget, needed, estimate.")
+def fit(name: str, memory: str, context: int | None, as_json: bool) -> None:
+    """Say whether NAME fits in --memory: weights + KV cache + overhead, with the numbers.
+
+    NAME is a model name (a GGUF file name, a Hub repo id, an Ollama tag) or the path of a local
+    GGUF/safetensors file, whose header gives exact numbers.  Exit status: 0 fits, 1 does not
+    fit, 3 unknown (the name lacks the size, quantization or attention shape), 2 bad input.
+    """
+    from .memory import format_bytes, parse_memory
+
+    try:
+        parse_memory(memory)
+    except ValueError as err:
+        _fail(str(err), 2)
+    if os.path.isfile(name) or os.path.isdir(name):
+        from .inspect import InspectError, inspect
+
+        try:
+            est = inspect(name).estimate_memory(context)
+        except InspectError as err:
+            _fail(f"cannot read {name}: {err}", 2)
+    else:
+        from ._parse import parse
+        from .errors import InvalidModelName
+
+        try:
+            est = parse(name).estimate_memory(context)
+        except InvalidModelName as err:
+            _fail(f"invalid name: {err}", 2)
+    result = est.fit(memory)
+    if as_json:
+        out = {"name": name, **result.model_dump(mode="json"), "estimate": est.model_dump(mode="json")}
+        click.echo(json.dumps(out, ensure_ascii=False))
+    else:
+        verdict = {"fits": "fits in", "does not fit": "does not fit in", "unknown": "cannot tell whether it fits in"}
+        click.echo(f"{name}: {verdict[result.verdict]} {format_bytes(result.budget.bytes or 0)}")
+        click.echo(f"  {result.why}")
+        for line in _figure_lines(est):
+            click.echo(line)
+    sys.exit(EXIT_FIT[result.verdict])
+
+
+@cli.command("pick", context_settings=CONTEXT)
+@click.argument("listing", type=click.File("r", encoding="utf-8"))
+@click.option("-m", "--memory", required=True, help="Memory budget: 12GB, 24GiB, 800MB (a bare number is GB).")
+@click.option("--prefer", metavar="SCHEME|MIN", help="A scheme to choose when it fits (Q4_K_M) or a minimum (bits>=4).")
+@click.option("--context", type=click.IntRange(min=1), default=None, help="Tokens of context for the KV cache (default 8192).")
+@click.option("--no-mmproj", is_flag=True, help="Leave multimodal projectors out.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: files, mmproj, estimate, reasons, rejected.")
+def pick_command(  # type: ignore[no-untyped-def]
+    listing, memory: str, prefer: str | None, context: int | None, no_mmproj: bool, as_json: bool
+) -> None:
+    """Choose the file of a repository LISTING to download for --memory.
+
+    LISTING (- for standard input) holds one file per line, optionally with its size
+    (NAME 19850000000, NAME 19.85GB), or a Hub model record (JSON with "siblings").  Split
+    models count as one, projectors (mmproj) come with their model, other files are ignored.
+    Exit status: 0 a file was chosen, 1 nothing fits, 2 bad input.
+    """
+    from .memory import format_bytes
+    from .pick import pick, read_listing
+
+    try:
+        rows, repo = read_listing(listing.read())
+        choice = pick(rows, memory, prefer=prefer, context_length=context, mmproj=not no_mmproj, repo=repo)
+    except ValueError as err:
+        _fail(str(err), 2)
+    if as_json:
+        click.echo(json.dumps(choice.model_dump(mode="json"), ensure_ascii=False))
+        sys.exit(0 if choice.chosen else 1)
+    if choice.chosen:
+        label = "download"
+        for f in (*choice.files, *([choice.mmproj] if choice.mmproj else [])):
+            click.echo(f"{label:<9} {f}")
+            label = ""
+        if choice.total_bytes is not None:
+            click.echo(f"{'':<9} {format_bytes(choice.total_bytes)} in all")
+    else:
+        click.echo(f"nothing fits in {format_bytes(choice.budget.bytes or 0)}")
+    label = "why"
+    for reason in choice.reasons:
+        click.echo(f"{label:<9} {reason}")
+        label = ""
+    label = "rejected"
+    for r in choice.rejected:
+        more = f" (+{r.parts - 1} more part{'s' if r.parts > 2 else ''})" if r.parts > 1 else ""
+        click.echo(f"{label:<9} {r.file}{more}: {r.why}")
+        label = ""
+    label = "ignored"
+    for r in choice.ignored:
+        click.echo(f"{label:<9} {r.file}: {r.why}")
+        label = ""
+    sys.exit(0 if choice.chosen else 1)
+
+
+@cli.command("inspect", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, with mismatches: [{field, name_says, file_says}].")
+def inspect_command(paths: tuple[str, ...], as_json: bool) -> None:
+    """Read each model file's header and check it against the file's own name.
+
+    GGUF and safetensors headers are read without loading the weights; PyTorch pickle files are
+    never unpickled.  Exit status: 0 when every file was read, 1 when one could not be.
+    """
+    from .inspect import InspectError, inspect
+
+    failed = 0
+    for path in paths:
+        try:
+            info = inspect(path)
+        except InspectError as err:
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"path": path, "error": str(err), "offset": err.offset}, ensure_ascii=False))
+            click.echo(f"modelname: cannot read {path}: {err}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(info.model_dump(mode="json"), ensure_ascii=False))
+        else:
+            _render_inspection(info)
+    sys.exit(1 if failed else 0)
+
+
+def _render_inspection(info) -> None:  # type: ignore[no-untyped-def]
+    from .memory import format_bytes
+
+    head = [info.format.upper() + (f" v{info.format_version}" if info.format_version else "")]
+    head += [x for x in (info.architecture, info.file_type) if x]
+    if info.parameters is not None:
+        head.append(f"{info.parameters:,} parameters")
+    click.echo(f"{info.name}   {' · '.join(head)}")
+    rows: list[tuple[str, str]] = []
+    if info.general_name:
+        rows.append(("name", f"{info.general_name} (general.name)"))
+    if info.size_label:
+        rows.append(("size label", f"{info.size_label} (general.size_label)"))
+    if info.file_type:
+        rows.append(("file type", f"{info.file_type} (general.file_type {info.file_type_id})"))
+    if info.role and info.role != "model":
+        rows.append(("role", info.role))
+    if info.context_length:
+        rows.append(("context", f"{info.context_length:,} tokens"))
+    if info.layers:
+        shape = f"{info.layers} layers"
+        if info.attention_heads:
+            shape += f", {info.attention_heads} attention heads, {info.kv_heads} KV heads of {info.key_length}"
+        if info.experts:
+            shape += f", {info.experts} experts ({info.experts_used} per token)"
+        rows.append(("shape", shape))
+    if info.tensor_types:
+        mix = ", ".join(f"{t.type} {t.tensors} ({format_bytes(t.bytes).split(' (')[0]})" for t in info.tensor_types)
+        rows.append(("tensors", f"{info.tensor_count:,}: {mix}"))
+    if info.weight_bytes is not None:
+        bpw = f", {info.bits_per_weight:g} bits per weight" if info.bits_per_weight else ""
+        rows.append(("weights", f"{info.weight_bytes:,} bytes = {format_bytes(info.weight_bytes)}{bpw}"))
+    if info.kv_cache_bytes_per_token is not None:
+        rows.append(("KV cache", f"{info.kv_cache_bytes_per_token:,} bytes per token ({info.kv_cache_why})"))
+    if info.shard_total:
+        rows.append(("shard", f"part {info.shard_index} of {info.shard_total}"))
+    files = f"{len(info.files)} files, " if len(info.files) > 1 else ""
+    rows.append(("on disk", f"{files}{format_bytes(info.size_bytes)}"))
+    if info.mismatches:
+        for mm in info.mismatches:
+            rows.append(("MISMATCH", f"{mm.field}: the name says {mm.name_says}, the file says {mm.file_says}"))
+    else:
+        checked = info.format in ("gguf", "safetensors")
+        rows.append(("check", "the name agrees with the file" if checked else "the name was not checked"))
+    rows += [("note", n) for n in info.notes]
+    for label, text in rows:
+        click.echo(f"  {label:<10} {text}")
+
+
 def _expand(names: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for name in names:

@@ -1,0 +1,760 @@
+"""Readers and writers for ``modelname annotate``: listings in, annotated rows out.
+
+Everything here streams: a reader yields one input row at a time and a writer
+takes one output row at a time, so memory stays flat whatever the listing's size.
+
+Readers yield ``(line, value, error)``: ``line`` is the 1-based line number
+where the row starts (the row number for Parquet), ``value`` is a name (``str``)
+or a record (``dict``), and ``error`` a short reason when the row could not be
+read (broken JSON, bytes that are not UTF-8) — such rows are reported, never
+dropped.  pyarrow is imported only for Parquet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+__all__ = [
+    "INPUT_FORMATS",
+    "OUTPUT_FORMATS",
+    "InputError",
+    "MissingExtra",
+    "Reader",
+    "open_reader",
+    "detect_input_format",
+    "output_format_for",
+    "Writer",
+    "open_writer",
+    "AtomicFile",
+]
+
+INPUT_FORMATS = ("text", "json", "jsonl", "csv", "tsv", "parquet")
+OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
+
+_INPUT_EXTENSIONS = {
+    ".txt": "text",
+    ".lst": "text",
+    ".list": "text",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+_OUTPUT_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+_PEEK_RECORDS = 1000  # JSON records read ahead to learn the pass-through columns
+_PARQUET_BATCH = 8192
+
+
+class InputError(ValueError):
+    """The input as a whole cannot be read (unknown format, no name column, not Parquet)."""
+
+
+class MissingExtra(InputError):
+    """An optional dependency (pyarrow) is needed and not installed."""
+
+
+# --------------------------------------------------------------------------- format detection
+
+
+def detect_input_format(path: str | None, head: bytes) -> str:
+    """The input format from ``path``'s extension, else from the first bytes ``head``."""
+    if path is not None:
+        suffixes = [s.lower() for s in Path(path).suffixes]
+        if suffixes and suffixes[-1] == ".gz":
+            raise InputError(f"{path}: compressed input is not read; decompress it and pipe it in")
+        if suffixes and suffixes[-1] in _INPUT_EXTENSIONS:
+            fmt = _INPUT_EXTENSIONS[suffixes[-1]]
+            if fmt == "json" and _first_char(head) == "{" and _first_line_is_json(head):
+                return "jsonl"  # JSON lines saved as .json
+            return fmt
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    first = _first_char(head)
+    if first == "[":
+        return "json"
+    if first == "{":
+        return "jsonl" if _first_line_is_json(head) else "json"
+    line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if b"\t" in line:
+        return "tsv"
+    if b"," in line and any(c in line.split(b",") for c in (b"id", b"modelId", b"name", b'"id"')):
+        return "csv"
+    return "text"
+
+
+def _first_char(head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return chr(text[0]) if text else ""
+
+
+def _first_line_is_json(head: bytes) -> bool:
+    line = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+def output_format_for(path: str | None, fmt: str | None) -> str:
+    """``fmt`` if given, else the one ``path``'s extension names, else JSON lines."""
+    if fmt:
+        return fmt
+    if path and path != "-":
+        return _OUTPUT_EXTENSIONS.get(Path(path).suffix.lower(), "jsonl")
+    return "jsonl"
+
+
+# --------------------------------------------------------------------------- readers
+
+
+class Reader:
+    """One input: iterate for ``(line, value, error)``; ``columns`` are its own columns."""
+
+    format: str = "text"
+    columns: list[str]
+    """The input's columns in order (CSV header, Parquet schema, keys of the first JSON records); [] for text."""
+    types: dict[str, Any]
+    """Arrow types of columns when the input has them (Parquet), for writing Parquet back."""
+
+    def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
+        self.stream = stream
+        self.owns_stream = True
+        self.label = label
+        self.total = total
+        self.done = 0
+        self.columns = []
+        self.types = {}
+
+    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        raise NotImplementedError
+
+    def progress(self) -> tuple[int, int | None]:
+        """Work done and total, in bytes (rows for Parquet); total None when unknown (stdin)."""
+        return self.done, self.total
+
+    def close(self) -> None:
+        if self.owns_stream:
+            self.stream.close()
+
+
+class TextReader(Reader):
+    """One name per line; blank lines are not rows."""
+
+    format = "text"
+
+    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        for number, raw in enumerate(self.stream, 1):
+            self.done += len(raw)
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield number, None, f"not UTF-8 text: byte {err.start + 1} of the line"
+                continue
+            text = text.strip()
+            if text:
+                yield number, text, None
+
+
+class JSONLinesReader(Reader):
+    """One JSON value per line (a record, or a name as a JSON string); blank lines are not rows."""
+
+    format = "jsonl"
+
+    def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
+        super().__init__(stream, label, total)
+        self._ahead: deque[tuple[int, Any, str | None]] = deque()
+        self._rows = self._read()
+        self.columns = _peek_columns(self._rows, self._ahead)
+
+    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        while self._ahead:
+            yield self._ahead.popleft()
+        yield from self._rows
+
+    def _read(self) -> Iterator[tuple[int, Any, str | None]]:
+        loads = json.loads
+        for number, raw in enumerate(self.stream, 1):
+            self.done += len(raw)
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                continue
+            try:
+                yield number, loads(raw), None
+            except json.JSONDecodeError as err:
+                yield number, None, f"broken JSON: {err.msg}: column {err.colno}"
+            except UnicodeDecodeError:
+                yield number, None, "broken JSON: not UTF-8"
+            except RecursionError:
+                yield number, None, "broken JSON: nested too deeply"
+
+
+class JSONArrayReader(Reader):
+    """A JSON array of records (or of names), read incrementally with ``raw_decode``.
+
+    The text is read in chunks into a buffer that only ever holds the record being
+    decoded and what follows it, so a listing of any size takes constant memory.
+    A stream of values not wrapped in ``[ ]`` (concatenated or pretty-printed
+    objects) is read the same way.
+
+    A broken record becomes one error row; reading resumes after its closing
+    bracket, or, for a record cut short, at the next line that starts a value at
+    the broken record's indentation or less (see ``_resync``).
+    """
+
+    format = "json"
+    CHUNK = 1 << 16
+    MAX_RECORD = 64 << 20
+
+    def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
+        super().__init__(stream, label, total)
+        self._text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+        self._decoder = json.JSONDecoder()
+        self._ahead: deque[tuple[int, Any, str | None]] = deque()
+        self._rows = self._read()
+        self.columns = _peek_columns(self._rows, self._ahead)
+
+    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        while self._ahead:
+            yield self._ahead.popleft()
+        yield from self._rows
+
+    def close(self) -> None:
+        if self.owns_stream:
+            self._text.close()
+        else:
+            self._text.detach()
+
+    # The buffer ``buf`` holds text from the file; ``pos`` is the reading place in it and
+    # ``line`` the line number at ``pos``.  ``_fill`` drops what is before ``pos``.
+
+    def _fill(self, at_least: int = 0) -> bool:
+        chunk = self._text.read(max(self.CHUNK, at_least))
+        if not chunk:
+            self._eof = True
+            return False
+        self.done += len(chunk)
+        if self.total is not None:
+            self.done = min(self.done, self.total)
+        self._base += self._pos
+        self._buf = self._buf[self._pos :] + chunk
+        self._pos = 0
+        return True
+
+    def _advance(self, to: int) -> None:
+        newlines = self._buf.count("\n", self._pos, to)
+        if newlines:
+            self._line += newlines
+            self._line_start = self._base + self._buf.rfind("\n", self._pos, to) + 1
+        self._pos = to
+
+    def _column(self, at: int) -> int:
+        """1-based column of buffer position ``at`` (its line may have begun before the buffer)."""
+        newline = self._buf.rfind("\n", self._pos, at)
+        line_start = self._base + newline + 1 if newline >= 0 else self._line_start
+        return self._base + at - line_start + 1
+
+    def _skip_space(self, extra: str = "") -> str:
+        """Move past whitespace (and characters in ``extra``); the next character, or '' at the end."""
+        while True:
+            buf, pos = self._buf, self._pos
+            n = len(buf)
+            while pos < n and (buf[pos] in " \t\r\n" or buf[pos] in extra):
+                pos += 1
+            self._advance(pos)
+            if pos < n:
+                return buf[pos]
+            if not self._fill():
+                return ""
+
+    def _read(self) -> Iterator[tuple[int, Any, str | None]]:
+        self._buf, self._pos, self._line, self._eof = "", 0, 1, False
+        self._base = self._line_start = 0  # text offsets of the buffer's start and of the line at ``pos``
+        first = self._skip_space("\ufeff")
+        wrapped = first == "["
+        if wrapped:
+            self._advance(self._pos + 1)
+        while True:
+            ch = self._skip_space(",")
+            if ch == "" or (wrapped and ch == "]"):
+                return
+            start_line = self._line
+            indent = self._pos - (self._buf.rfind("\n", 0, self._pos) + 1)
+            value, error = self._decode()
+            if error is None:
+                yield start_line, value, None
+            else:
+                yield start_line, None, error
+                self._resync(indent)
+
+    def _decode(self) -> tuple[Any, str | None]:
+        while True:
+            buf, pos = self._buf, self._pos
+            try:
+                value, end = self._decoder.raw_decode(buf, pos)
+            except json.JSONDecodeError as err:
+                near_end = err.pos >= len(buf) - 12 or err.msg.startswith("Unterminated string")
+                # the record goes on past the buffer: read as much again (so a long record is decoded
+                # a logarithmic number of times, not once per chunk)
+                if near_end and not self._eof and len(buf) - pos < self.MAX_RECORD and self._fill(len(buf) - pos):
+                    continue
+                if near_end and len(buf) - pos >= self.MAX_RECORD:
+                    return None, "broken JSON: a record longer than 64 MiB"
+                if err.pos >= len(buf.rstrip()) or err.msg.startswith("Unterminated string"):
+                    return None, "broken JSON: the input ends inside a record"
+                return None, f"broken JSON: {err.msg}: column {self._column(err.pos)}"
+            except RecursionError:
+                return None, "broken JSON: nested too deeply"
+            if end == len(buf) and not self._eof and not isinstance(value, (dict, list, str)):
+                if self._fill():  # a number or literal may go on in the next chunk
+                    continue
+            self._advance(end)
+            return value, None
+
+    def _resync(self, indent: int) -> None:
+        """After a broken record that starts at the reading place: move to where the next one starts.
+
+        Whichever comes first: the end of the broken record by its brackets (most breakage — a
+        missing comma or quote — leaves them balanced, even on one long line), or a line that starts
+        a value at the record's indentation or less (a record cut short, the next on its own line).
+        Past 64 MiB undecided, fall back to the line rule alone.
+        """
+        while True:
+            buf, start = self._buf, self._pos
+            depth = 0
+            for match in _SCAN.finditer(buf, start):
+                ch = buf[match.start()]
+                if ch == '"':
+                    continue
+                if ch == "\n":
+                    i = match.end()
+                    while i < len(buf) and buf[i] in " \t\r":
+                        i += 1
+                    if i >= len(buf):
+                        break  # the next line is not in the buffer yet
+                    if i - match.end() <= indent and buf[i] in '{["]':
+                        self._advance(i)
+                        return
+                    continue
+                depth += 1 if ch in "{[" else -1
+                if depth <= 0:  # the record's end (or the array's, for a broken scalar)
+                    self._advance(match.end() if depth == 0 else match.start())
+                    return
+            # undecided at the end of the buffer: read as much again and look again
+            if len(buf) - start >= self.MAX_RECORD or not self._fill(len(buf) - start):
+                self._recover(indent)
+                return
+
+    def _recover(self, indent: int) -> None:
+        """Skip to the next line whose first value starts at column ``indent`` or less."""
+        while True:
+            newline = self._buf.find("\n", self._pos)
+            while newline < 0:  # drop what was looked at, so a very long line is not held whole
+                self._advance(len(self._buf))
+                if not self._fill():
+                    return
+                newline = self._buf.find("\n", self._pos)
+            self._advance(newline + 1)
+            # look at the next line's first non-blank character
+            while True:
+                buf, pos = self._buf, self._pos
+                stripped = pos
+                while stripped < len(buf) and buf[stripped] in " \t\r":
+                    stripped += 1
+                if stripped < len(buf) or not self._fill():
+                    break
+            buf = self._buf
+            if stripped >= len(buf):
+                self._advance(len(buf))
+                return
+            if stripped - self._pos <= indent and buf[stripped] in '{["]':
+                return
+
+
+_SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]\n]')  # a JSON string, a bracket or a newline
+
+
+def _peek_columns(rows: Iterator[tuple[int, Any, str | None]], ahead: deque) -> list[str]:
+    """Read up to 1,000 rows ahead and return the record keys seen, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        ahead.append(row)
+        if isinstance(row[1], dict):
+            for key in row[1]:
+                seen.setdefault(str(key), None)
+        if len(ahead) >= _PEEK_RECORDS:
+            break
+    return list(seen)
+
+
+class CSVReader(Reader):
+    """A header row and one record per row (comma- or tab-separated)."""
+
+    format = "csv"
+
+    def __init__(self, stream: BinaryIO, label: str, total: int | None, delimiter: str = ",") -> None:
+        super().__init__(stream, label, total)
+        if delimiter == "\t":
+            self.format = "tsv"
+        self._reader = csv.reader(self._lines(), delimiter=delimiter)
+        try:
+            header = next(self._reader)
+        except StopIteration:
+            header = []
+        except csv.Error as err:
+            raise InputError(f"{label}: not {self.format.upper()}: {err}") from None
+        self.columns = [h.strip() for h in header]
+        self._end_line = self._reader.line_num
+
+    def _lines(self) -> Iterator[str]:
+        first = True
+        for raw in self.stream:
+            self.done += len(raw)
+            if first:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+                first = False
+            yield raw.decode("utf-8", errors="replace")
+
+    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        columns = self.columns
+        width = len(columns)
+        reader = self._reader
+        while True:
+            start = self._end_line + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                self._end_line = reader.line_num
+                yield start, None, f"broken {self.format.upper()}: {err}"
+                continue
+            self._end_line = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) < width:
+                row = row + [None] * (width - len(row))  # type: ignore[list-item]
+            yield start, dict(zip(columns, row)), None
+
+
+class ParquetReader(Reader):
+    """A Parquet file read batch by batch; ``line`` is the row number."""
+
+    format = "parquet"
+
+    def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
+        super().__init__(stream, label, total)
+        pq = _pyarrow_parquet()
+        try:
+            self._file = pq.ParquetFile(stream)
+        except Exception as err:  # pyarrow raises ArrowInvalid and others
+            raise InputError(f"{label}: not a Parquet file: {err}") from None
+        schema = self._file.schema_arrow
+        self.columns = list(schema.names)
+        self.types = {field.name: field.type for field in schema}
+        self.total = self._file.metadata.num_rows
+
+    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        number = 0
+        for batch in self._file.iter_batches(batch_size=_PARQUET_BATCH):
+            for record in batch.to_pylist():
+                number += 1
+                self.done = number
+                yield number, record, None
+
+
+_READERS = {
+    "text": TextReader,
+    "json": JSONArrayReader,
+    "jsonl": JSONLinesReader,
+    "parquet": ParquetReader,
+}
+
+
+def open_reader(path: str, fmt: str | None = None) -> Reader:
+    """Open ``path`` (``-`` for standard input) as a reader of format ``fmt`` (detected when None)."""
+    owns = path != "-"
+    if path == "-":
+        label = "standard input"
+        stream: BinaryIO = sys.stdin.buffer
+        if not hasattr(stream, "peek"):  # a BytesIO under test runners
+            stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+        total = None
+    else:
+        label = path
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed by Reader.close
+        except OSError as err:
+            raise InputError(f"cannot open {path}: {err.strerror}") from None
+        try:
+            total = os.fstat(stream.fileno()).st_size
+        except OSError:
+            total = None
+    head = _peek(stream)
+    if fmt is None:
+        fmt = detect_input_format(None if path == "-" else path, head)
+    if fmt == "parquet" and not _seekable(stream):
+        stream, owns = _spool(stream), True
+    try:
+        if fmt in ("csv", "tsv"):
+            reader: Reader = CSVReader(stream, label, total, delimiter="\t" if fmt == "tsv" else ",")
+        else:
+            reader = _READERS[fmt](stream, label, total)
+    except BaseException:
+        if owns:
+            stream.close()
+        raise
+    reader.owns_stream = owns
+    return reader
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        try:
+            return peek(4096)[:4096]
+        except (OSError, ValueError):
+            return b""
+    return b""
+
+
+def _seekable(stream: BinaryIO) -> bool:
+    try:
+        return stream.seekable()
+    except (OSError, ValueError):
+        return False
+
+
+def _spool(stream: BinaryIO) -> BinaryIO:
+    """Copy a non-seekable stream (stdin) to a temporary file: Parquet is read from its end."""
+    out = tempfile.TemporaryFile()
+    while chunk := stream.read(1 << 20):
+        out.write(chunk)
+    out.seek(0)
+    return out  # type: ignore[return-value]
+
+
+def _pyarrow_parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingExtra("Parquet needs pyarrow: pip install 'modelname[parquet]'") from None
+    return pq
+
+
+# --------------------------------------------------------------------------- writers
+
+
+class AtomicFile:
+    """A file written under a temporary name in the same folder and renamed into place on ``commit``.
+
+    An interrupted run leaves no file at the target (the temporary one is removed), never a
+    truncated file that looks complete.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = os.path.abspath(path)
+        folder = os.path.dirname(self.path)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+        self.file: BinaryIO = os.fdopen(fd, "wb")
+
+    def commit(self) -> None:
+        self.file.close()
+        try:
+            mode = os.stat(self.path).st_mode & 0o7777  # keep an existing file's permissions
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # what open() would have given (mkstemp makes 0600)
+        os.chmod(self.tmp, mode)
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.file.close()
+        finally:
+            try:
+                os.unlink(self.tmp)
+            except FileNotFoundError:
+                pass
+
+
+class _Counting:
+    """A binary stream that knows how much was written (pyarrow asks ``tell`` of its sink)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.written = 0
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        self.raw.write(data)
+        self.written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.written
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.closed = True
+        self.raw.flush()
+
+
+class Writer:
+    """Takes rows (sequences in ``columns`` order) and writes them to a binary stream."""
+
+    def __init__(self, stream: BinaryIO, columns: Sequence[str], types: dict[str, Any]) -> None:
+        self.stream = stream
+        self.columns = list(columns)
+        self.types = types
+
+    def write(self, row: Sequence[Any]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+class JSONLinesWriter(Writer):
+    def __init__(self, stream: BinaryIO, columns: Sequence[str], types: dict[str, Any]) -> None:
+        super().__init__(stream, columns, types)
+        self._out = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
+        self._dumps = json.JSONEncoder(ensure_ascii=False, default=str, allow_nan=True).encode
+
+    def write(self, row: Sequence[Any]) -> None:
+        self._out.write(self._dumps(dict(zip(self.columns, row))))
+        self._out.write("\n")
+
+    def close(self) -> None:
+        self._out.flush()
+        self._out.detach()
+
+
+class CSVWriter(Writer):
+    def __init__(self, stream: BinaryIO, columns: Sequence[str], types: dict[str, Any]) -> None:
+        super().__init__(stream, columns, types)
+        self._out = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
+        self._csv = csv.writer(self._out, lineterminator="\n")
+        self._csv.writerow(self.columns)
+
+    def write(self, row: Sequence[Any]) -> None:
+        self._csv.writerow([_csv_cell(v) for v in row])
+
+    def close(self) -> None:
+        self._out.flush()
+        self._out.detach()
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+class ParquetWriter(Writer):
+    """Rows gathered into record batches of a fixed schema (``types``; string for columns without one)."""
+
+    BATCH = 16384
+
+    def __init__(self, stream: BinaryIO, columns: Sequence[str], types: dict[str, Any]) -> None:
+        super().__init__(stream, columns, types)
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise MissingExtra("Parquet needs pyarrow: pip install 'modelname[parquet]'") from None
+        self._pa = pa
+        self.schema = pa.schema([pa.field(c, types.get(c, pa.string())) for c in self.columns])
+        self._sink = _Counting(stream)
+        self._writer = pq.ParquetWriter(self._sink, self.schema, compression="zstd")
+        self._rows: list[Sequence[Any]] = []
+
+    def write(self, row: Sequence[Any]) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._rows:
+            return
+        columns = list(zip(*self._rows))
+        arrays = [to_arrow_array(list(values), field.type) for values, field in zip(columns, self.schema)]
+        self._writer.write_batch(self._pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self._rows = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+        self.stream.flush()
+
+
+def to_arrow_array(values: list[Any], type_: Any) -> Any:
+    """``values`` as an Arrow array of ``type_``; values that do not fit become JSON text or null."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=type_)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+        pass
+    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
+        return pa.array([_as_text(v) for v in values], type=type_)
+    out = []
+    for v in values:
+        try:
+            pa.array([v], type=type_)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+            v = None
+        out.append(v)
+    return pa.array(out, type=type_)
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+_WRITERS = {"jsonl": JSONLinesWriter, "csv": CSVWriter, "parquet": ParquetWriter}
+
+
+def open_writer(fmt: str, stream: BinaryIO, columns: Sequence[str], types: dict[str, Any]) -> Writer:
+    """A writer of ``fmt`` (``jsonl``, ``csv``, ``parquet``) over the binary ``stream``."""
+    return _WRITERS[fmt](stream, columns, types)
+
+
+def stdout_binary() -> IO[bytes]:
+    return sys.stdout.buffer

@@ -1,0 +1,627 @@
+"""How much memory running a model takes: weights, KV cache and a stated overhead.
+
+>>> m = modelname.parse("Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf")
+>>> e = m.estimate_memory(context_length=8192)
+>>> e.weights.bytes, e.kv_cache.bytes, e.overhead.bytes
+(4894400000, 1073741824, 1073741824)
+>>> e.fit("12GB").verdict
+'fits'
+
+The rules (each figure carries its own ``exact`` flag and a ``why`` sentence):
+
+- **weights** = parameters × bits per weight ÷ 8.  Bits per weight is the quant scheme's measured
+  whole-file average where known (``file_types.toml``), else the main tensor type's exact size.
+  Mixture-of-experts models count *all* experts: they must all be in memory, although only the
+  active ones are computed per token.  A GGUF or safetensors file gives the exact byte count.
+- **KV cache** = context tokens × bytes per token, f16 K and V, one sequence, from the attention
+  shape of the model (a GGUF header, or ``tables/architectures.toml`` for well-known families).
+  When the shape is unknown the KV cache is *not included*, and the estimate says so.
+- **overhead** = a fixed 1 GiB for the runtime and compute buffers.
+
+Byte counts are integers; ``gb`` is 10⁹ bytes and ``gib`` 2³⁰ bytes, shown side by side because
+GPU makers and llama.cpp's logs use GiB while download pages use GB.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+if TYPE_CHECKING:
+    from .model import ModelName
+
+__all__ = [
+    "MemoryEstimate",
+    "Figure",
+    "Fit",
+    "Architecture",
+    "KVShape",
+    "estimate",
+    "parse_memory",
+    "format_bytes",
+    "architectures",
+    "find_architecture",
+    "scheme_bits",
+    "DEFAULT_CONTEXT",
+    "OVERHEAD_BYTES",
+]
+
+GB = 10**9
+GiB = 2**30
+DEFAULT_CONTEXT = 8192
+"""Tokens of KV cache counted when no context length is given (capped at the model's own maximum)."""
+OVERHEAD_BYTES = GiB
+"""Fixed allowance for the runtime (CUDA/Metal context) and compute buffers."""
+OVERHEAD_WHY = "a fixed 1 GiB for the runtime (CUDA/Metal context) and compute buffers"
+# gguf-parser's default platform footprint alone is 250 MiB of VRAM; llama.cpp logs compute buffers of a
+# few hundred MiB for its 512-token batch (reference/memory.md §3).
+
+# Whole-file bits per weight for llama.cpp file types that file_types.toml has no measurement for,
+# derived from tools/quantize/quantize.cpp's QUANT_OPTIONS sizes for Llama-3-8B (8.03e9 parameters):
+# size GiB × 8 × 2³⁰ ÷ 8.03e9.  (The same formula gives 4.8994 for Q4_K_M's "4.58G", measured 4.8944.)
+# BF16 has F16's layout (1-d tensors stay F32), so it takes F16's measured average.
+# These belong in file_types.toml as file_bits_per_weight; they live here until they move.
+_DERIVED_FILE_BPW = {
+    "Q4_0": 4.6426,  # "4.34G"
+    "Q4_1": 5.1133,  # "4.78G"
+    "Q5_0": 5.5733,  # "5.21G"
+    "Q5_1": 6.0440,  # "5.65G"
+    "Q3_K_M": 4.0008,  # "3.74G"
+    "BF16": 16.0005,  # = F16
+}
+_DERIVED_SOURCE = "derived from llama.cpp quantize.cpp's file size for Llama-3-8B"
+
+
+# --------------------------------------------------------------------------- result models
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+def _gb(n: int | None) -> float | None:
+    return None if n is None else round(n / GB, 2)
+
+
+def _gib(n: int | None) -> float | None:
+    return None if n is None else round(n / GiB, 2)
+
+
+class Figure(_Frozen):
+    """One number of bytes, with whether it is exact and why it is what it is."""
+
+    bytes: int | None
+    """Byte count; null when not known (then ``why`` says why it is not included)."""
+    exact: bool
+    """True only when read from the file itself (a GGUF/safetensors header) or given by you."""
+    why: str
+    """How the number was reached, in plain English."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gb(self) -> float | None:
+        """The same in GB (10⁹ bytes), rounded to 0.01."""
+        return _gb(self.bytes)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gib(self) -> float | None:
+        """The same in GiB (2³⁰ bytes), rounded to 0.01."""
+        return _gib(self.bytes)
+
+
+class Fit(_Frozen):
+    """Whether an estimate fits a memory budget."""
+
+    verdict: Literal["fits", "does not fit", "unknown"]
+    budget: Figure
+    needed: Figure
+    """The estimate's total (known parts only when something is not included)."""
+    spare_bytes: int | None
+    """Budget minus what is needed (negative when it does not fit); null when unknown."""
+    why: str
+
+
+class MemoryEstimate(_Frozen):
+    """Memory needed to run one model: weights + KV cache + overhead."""
+
+    name: str
+    parameters: int | None = None
+    """All parameters (every expert of a mixture of experts)."""
+    active_parameters: int | None = None
+    """Parameters computed per token, for a mixture of experts."""
+    bits_per_weight: float | None = None
+    """Bits per weight used for the weights (whole-file average where known)."""
+    architecture: str | None = None
+    """Where the KV-cache shape came from: an ``architectures.toml`` row id or a GGUF architecture."""
+    context_length: int | None = None
+    """Tokens of KV cache counted."""
+    kv_bytes_per_token: int | None = None
+    """KV-cache bytes per token over all layers (f16); sliding-window layers stop growing at their window."""
+    weights: Figure
+    projector: Figure | None = None
+    """A multimodal projector (``mmproj``) loaded with the model, when one is chosen."""
+    kv_cache: Figure
+    overhead: Figure
+    total: Figure
+    complete: bool
+    """True when every part is known (weights and KV cache)."""
+    notes: tuple[str, ...] = ()
+
+    def fit(self, memory: int | str) -> Fit:
+        """``fits`` / ``does not fit`` / ``unknown`` for a budget (bytes, or text like ``"12GB"``)."""
+        budget = parse_memory(memory)
+        given = memory if isinstance(memory, str) else f"{budget:,} bytes"
+        budget_fig = Figure(bytes=budget, exact=True, why=f"the budget you gave ({given.strip()})")
+        needed = self.total.bytes
+        if self.weights.bytes is None:
+            return Fit(
+                verdict="unknown",
+                budget=budget_fig,
+                needed=self.total,
+                spare_bytes=None,
+                why=f"the weights are not known: {self.weights.why}",
+            )
+        assert needed is not None
+        spare = budget - needed
+        left_out = [
+            f"the {what}"
+            for what, f in (("KV cache", self.kv_cache), ("projector", self.projector))
+            if f and f.bytes is None
+        ]
+        if spare < 0:
+            missing = f" even without {' and '.join(left_out)}" if left_out else ""
+            return Fit(
+                verdict="does not fit",
+                budget=budget_fig,
+                needed=self.total,
+                spare_bytes=spare,
+                why=f"needs {format_bytes(needed)}{missing}, {format_bytes(-spare)} more than {format_bytes(budget)}",
+            )
+        if not self.complete:
+            return Fit(
+                verdict="unknown",
+                budget=budget_fig,
+                needed=self.total,
+                spare_bytes=spare,
+                why=(
+                    f"the known parts take {format_bytes(needed)}, leaving {format_bytes(spare)} for "
+                    f"{' and '.join(left_out)}, which is "
+                    + ("; ".join(f.why for f in (self.kv_cache, self.projector) if f and f.bytes is None))
+                ),
+            )
+        return Fit(
+            verdict="fits",
+            budget=budget_fig,
+            needed=self.total,
+            spare_bytes=spare,
+            why=f"needs about {format_bytes(needed)} of {format_bytes(budget)}, {format_bytes(spare)} to spare",
+        )
+
+
+# --------------------------------------------------------------------------- the architecture table
+
+
+class Architecture(_Frozen):
+    """A row of ``tables/architectures.toml``: the attention shape of one well-known model."""
+
+    id: str
+    family: str
+    """``ModelName.family`` this row applies to."""
+    versions: list[str] = Field(min_length=1)
+    """``ModelName.version`` values this row applies to."""
+    sizes: list[str] = []
+    """Size labels as the parser normalises them (``8B``, ``30B-A3B``, ``8x7B``)."""
+    variants: list[str] = []
+    """Variants that name this model when the name has no size (``mini`` of Phi-3-mini)."""
+    bare: bool = False
+    """The one model of this family and version whose name has neither size nor variant (``phi-4``)."""
+    distill_base: str | None = None
+    """``ModelName.distill.base`` for distilled models (``Qwen`` of DeepSeek-R1-Distill-Qwen-7B)."""
+    gguf_architecture: str
+    """``general.architecture`` of this model's GGUF files."""
+    layers: int = Field(gt=0)
+    attention_heads: int = Field(gt=0)
+    kv_heads: int = Field(gt=0)
+    head_dim: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    context_length: int = Field(gt=0)
+    """The model's native maximum context in tokens."""
+    sliding_window: int | None = Field(default=None, gt=0)
+    """Window of the sliding-window layers, in tokens."""
+    sliding_window_layers: int = Field(default=0, ge=0)
+    """How many of ``layers`` use the sliding window."""
+    experts: int | None = None
+    experts_used: int | None = None
+    """Experts computed per token."""
+    source: str = Field(min_length=1)
+
+    def kv_shape(self) -> KVShape:
+        per_layer = 2 * self.kv_heads * self.head_dim * 2
+        windowed = self.sliding_window_layers if self.sliding_window else 0
+        return KVShape(
+            full_bytes_per_token=(self.layers - windowed) * per_layer,
+            window_bytes_per_token=windowed * per_layer,
+            window=self.sliding_window if windowed else None,
+            description=(
+                f"{self.layers} layers × {self.kv_heads} KV heads × {self.head_dim} dims × 2 (K and V) × 2 bytes"
+            ),
+        )
+
+
+class KVShape(_Frozen):
+    """KV-cache bytes per token, split into full-attention and sliding-window layers."""
+
+    full_bytes_per_token: int
+    window_bytes_per_token: int = 0
+    window: int | None = None
+    description: str
+
+    @property
+    def bytes_per_token(self) -> int:
+        return self.full_bytes_per_token + self.window_bytes_per_token
+
+    def bytes_for(self, tokens: int) -> int:
+        windowed = min(tokens, self.window) if self.window else tokens
+        return self.full_bytes_per_token * tokens + self.window_bytes_per_token * windowed
+
+
+@lru_cache(maxsize=1)
+def architectures() -> tuple[Architecture, ...]:
+    """The rows of ``tables/architectures.toml``, validated."""
+    text = resources.files("modelname.tables").joinpath("architectures.toml").read_text(encoding="utf-8")
+    return tuple(Architecture.model_validate(row) for row in tomllib.loads(text).get("architecture", ()))
+
+
+def find_architecture(m: ModelName) -> tuple[Architecture, str | None] | None:
+    """The table row for a parsed name, and a note when the match needed an assumption."""
+    if not m.family:
+        return None
+    label = m.parameters.label.lower() if m.parameters else None
+    variant = m.variant.lower() if m.variant else None
+    base = m.distill.base if m.distill else None
+    rows = []
+    for row in architectures():
+        if row.family != m.family or row.distill_base != base:
+            continue
+        if label is not None:
+            if label not in (s.lower() for s in row.sizes):
+                continue
+        elif variant is not None:
+            if variant not in (v.lower() for v in row.variants):
+                continue
+        elif not row.bare:
+            continue
+        rows.append(row)
+    if m.version:
+        rows = [r for r in rows if m.version in r.versions]
+        return (rows[0], None) if rows else None
+    if not rows:
+        return None
+    if len({r.kv_shape() for r in rows}) > 1:
+        return None
+    if len(rows) == 1:
+        return rows[
+            0
+        ], f"the name has no version; {rows[0].id} is the only {m.family} of this size in the table"
+    return rows[
+        0
+    ], f"the name has no version; every version in the table ({', '.join(r.id for r in rows)}) has this shape"
+
+
+# --------------------------------------------------------------------------- weights
+
+
+def scheme_bits(m: ModelName) -> tuple[float, bool, str] | None:
+    """Bits per weight for the name's quantization: (bits, is a whole-file average, why)."""
+    q = m.quantization
+    if q is None:
+        return None
+    from .tables import vocabulary
+
+    row = vocabulary().file_types.get(q.scheme.lower()) if q.method in ("gguf", "ggml", None) else None
+    if row is not None:
+        scheme = row["scheme"]
+        if row.get("file_bits_per_weight"):
+            return (
+                float(row["file_bits_per_weight"]),
+                True,
+                f"{scheme}'s whole-file average, measured on Llama-3.1-8B by llama.cpp",
+            )
+        if scheme in _DERIVED_FILE_BPW:
+            return _DERIVED_FILE_BPW[scheme], True, f"{scheme}'s whole-file average, {_DERIVED_SOURCE}"
+        if row.get("ftype") is None:
+            base = _base_scheme(row)
+            if base is not None:
+                bits, _, _ = base
+                return (
+                    bits,
+                    True,
+                    f"{scheme} is {base[2]} with some tensors kept at higher precision; "
+                    f"{base[2]}'s whole-file average is used, the real file is a little larger",
+                )
+        if scheme == "F32":
+            return 32.0, True, "32-bit floats"
+    if q.bits_per_weight:
+        return (
+            float(q.bits_per_weight),
+            False,
+            f"{q.scheme}'s main tensor type; a whole file is usually a little larger "
+            "(embeddings and output are kept at higher precision)",
+        )
+    if q.bits:
+        return float(q.bits), False, f"{q.scheme}'s nominal bits; scales and unquantized layers add to it"
+    return None
+
+
+def _base_scheme(row: dict) -> tuple[float, bool, str] | None:
+    """For third-party schemes (Q6_K_L, UD-Q4_K_XL): the largest llama.cpp file type with the same main tensor type."""
+    from .tables import load
+
+    best: tuple[float, str] | None = None
+    for other in load("file_types.toml"):
+        if other.get("ftype") is None or other.get("removed") or other["tensor_type"] != row["tensor_type"]:
+            continue
+        bits = other.get("file_bits_per_weight") or _DERIVED_FILE_BPW.get(other["scheme"])
+        if bits and (best is None or bits > best[0]):
+            best = (float(bits), other["scheme"])
+    return None if best is None else (best[0], True, best[1])
+
+
+_LABEL = re.compile(r"^(\d+(?:\.\d+)?)([MBT])$")
+
+
+def _label_total(label: str) -> int | None:
+    match = _LABEL.match(label)
+    if not match:
+        return None
+    return round(float(match.group(1)) * {"M": 1e6, "B": 1e9, "T": 1e12}[match.group(2)])
+
+
+def _weights(
+    m: ModelName, row: Architecture | None = None
+) -> tuple[Figure, int | None, int | None, float | None, list[str]]:
+    notes: list[str] = []
+    if m.role == "imatrix":
+        return (
+            Figure(
+                bytes=None,
+                exact=False,
+                why="an importance matrix is input for quantizing, not a model to run",
+            ),
+            None,
+            None,
+            None,
+            notes,
+        )
+    if m.role in ("mmproj", "lora"):
+        what = "a multimodal projector" if m.role == "mmproj" else "a LoRA adapter"
+        return (
+            Figure(
+                bytes=None,
+                exact=False,
+                why=f"this is {what}; the size label in its name is the language model's, not its own",
+            ),
+            None,
+            None,
+            None,
+            notes,
+        )
+    p = m.parameters
+    total = p.total if p else None
+    label = p.label if p else None
+    if p is None and row is not None and row.sizes and _label_total(row.sizes[0]):
+        # Phi-3-mini, phi-4: the name has no size, but the table row for it does.
+        label, total = row.sizes[0], _label_total(row.sizes[0])
+        notes.append(f"the name has no size; {row.id} is {label} (tables/architectures.toml)")
+    if total is None:
+        why = "the name does not say how many parameters the model has"
+        if p and p.effective:
+            why = f"{p.label} gives effective parameters, not the total that must be in memory"
+        return Figure(bytes=None, exact=False, why=why), None, None, None, notes
+    active = p.active if p else None
+    bits = scheme_bits(m)
+    if bits is None:
+        if (
+            m.quantization is None
+            and m.kind in ("hf_repo", "api_name", "file")
+            and (m.format is None or m.format.id in ("safetensors", "pytorch"))
+        ):
+            bits = (16.0, False, "no quantization in the name, so the 16-bit original (BF16/FP16) is assumed")
+        else:
+            why = "the name does not say the quantization"
+            if m.kind == "ollama_tag":
+                why += " (`ollama show` tells it)"
+            return Figure(bytes=None, exact=False, why=why), total, active, None, notes
+    bpw, _, how = bits
+    weight_bytes = round(total * bpw / 8)
+    why = f"{label} parameters ({total:,}; size labels are rounded) × {bpw:g} bits ({how}) ÷ 8"
+    if (p and p.experts) or active:
+        computed = f"{active / 1e9:g}B" if active else "a few experts' worth"
+        notes.append(
+            f"mixture of experts: all {total / 1e9:g}B parameters must be in memory, "
+            f"but only {computed} are computed per token (speed follows the active count)"
+        )
+    return Figure(bytes=weight_bytes, exact=False, why=why), total, active, bpw, notes
+
+
+# --------------------------------------------------------------------------- the estimate
+
+
+def _kv_figure(shape: KVShape, tokens: int, exact: bool, whose: str) -> Figure:
+    total = shape.bytes_for(tokens)
+    per_token = f"{shape.bytes_per_token:,} bytes per token ({whose}: {shape.description})"
+    why = f"{tokens:,} tokens × {per_token}, f16 cache, one sequence"
+    if shape.window:
+        why += (
+            f"; sliding-window layers keep only {shape.window:,} tokens, "
+            f"so beyond that the cache grows by {shape.full_bytes_per_token:,} bytes per token"
+        )
+        exact = False  # llama.cpp pads the window cache by a batch
+    return Figure(bytes=total, exact=exact, why=why)
+
+
+def _context(requested: int | None, model_max: int | None, notes: list[str]) -> int:
+    if requested is not None:
+        if requested <= 0:
+            raise ValueError(f"context length must be positive, not {requested}")
+        if model_max and requested > model_max:
+            notes.append(f"{requested:,} tokens is more than the model's native context of {model_max:,}")
+        return requested
+    return min(DEFAULT_CONTEXT, model_max) if model_max else DEFAULT_CONTEXT
+
+
+def combine(
+    name: str,
+    weights: Figure,
+    kv_cache: Figure,
+    *,
+    parameters: int | None = None,
+    active_parameters: int | None = None,
+    bits_per_weight: float | None = None,
+    architecture: str | None = None,
+    context_length: int | None = None,
+    kv_bytes_per_token: int | None = None,
+    notes: list[str] | tuple[str, ...] = (),
+    projector: Figure | None = None,
+) -> MemoryEstimate:
+    """Add weights, projector, KV cache and the fixed overhead into one estimate."""
+    overhead = Figure(bytes=OVERHEAD_BYTES, exact=False, why=OVERHEAD_WHY)
+    parts = [weights, kv_cache, overhead] + ([projector] if projector else [])
+    known = [f.bytes for f in parts if f.bytes is not None]
+    complete = all(f.bytes is not None for f in parts)
+    if weights.bytes is None:
+        total = Figure(bytes=None, exact=False, why="unknown, because the weights are unknown")
+    else:
+        names = "weights + projector" if projector else "weights"
+        what = f"{names} + KV cache + overhead"
+        if not complete:
+            missing = [
+                n
+                for n, f in (("the KV cache", kv_cache), ("the projector", projector))
+                if f and f.bytes is None
+            ]
+            what = f"{names} + overhead; {' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} not included"
+        total = Figure(bytes=sum(known), exact=False, why=what)
+    return MemoryEstimate(
+        name=name,
+        parameters=parameters,
+        active_parameters=active_parameters,
+        bits_per_weight=bits_per_weight,
+        architecture=architecture,
+        context_length=context_length if kv_cache.bytes is not None else None,
+        kv_bytes_per_token=kv_bytes_per_token,
+        weights=weights,
+        projector=projector,
+        kv_cache=kv_cache,
+        overhead=overhead,
+        total=total,
+        complete=complete,
+        notes=tuple(notes),
+    )
+
+
+def estimate(m: ModelName, context_length: int | None = None) -> MemoryEstimate:
+    """Estimate the memory to run the model a parsed name describes (see the module docstring)."""
+    found = find_architecture(m) if m.role in (None, "model") else None
+    weights, total, active, bpw, notes = _weights(m, found[0] if found else None)
+    arch_id = None
+    per_token = None
+    tokens = None
+    if found is not None:
+        row, note = found
+        if note:
+            notes.append(note)
+        if active is None and row.experts and row.experts_used and total:
+            notes[:] = [
+                n.replace("a few experts' worth", f"{row.experts_used} of {row.experts} experts")
+                for n in notes
+            ]
+        limit = m.context_length or row.context_length
+        tokens = _context(context_length, limit, notes)
+        shape = row.kv_shape()
+        kv = _kv_figure(shape, tokens, exact=False, whose=f"{row.id} from tables/architectures.toml")
+        arch_id, per_token = row.id, shape.bytes_per_token
+    elif m.role in ("mmproj", "lora", "imatrix"):
+        kv = Figure(bytes=0, exact=True, why=f"a {m.role} file has no KV cache of its own")
+    else:
+        _context(context_length, None, notes)  # still reject a bad value
+        kv = Figure(
+            bytes=None,
+            exact=False,
+            why=(
+                "not included: the attention shape of this model is not known (it is not in the table of "
+                "well-known models); a GGUF file's header has it, see `modelname inspect`"
+            ),
+        )
+    return combine(
+        m.name,
+        weights,
+        kv,
+        parameters=total,
+        active_parameters=active,
+        bits_per_weight=bpw,
+        architecture=arch_id,
+        context_length=tokens,
+        kv_bytes_per_token=per_token,
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- memory sizes
+
+_UNITS = {
+    "": GB,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "m": 10**6,
+    "mb": 10**6,
+    "g": GB,
+    "gb": GB,
+    "t": 10**12,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": GiB,
+    "tib": 2**40,
+    "ki": 2**10,
+    "mi": 2**20,
+    "gi": GiB,
+    "ti": 2**40,
+}
+_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+def parse_memory(text: int | float | str) -> int:
+    """Bytes from ``"12GB"``, ``"12 GiB"``, ``"800MB"`` or ``"12"`` (a bare number is GB).
+
+    GB, MB, TB are powers of ten; GiB, MiB, TiB powers of two.  A GPU sold as "24 GB" has 24 GiB.
+    """
+    if isinstance(text, bool):
+        raise ValueError(f"not a memory size: {text!r}")
+    if isinstance(text, int):
+        value = text
+    elif isinstance(text, float):
+        value = round(text)
+    else:
+        match = _MEMORY.match(text)
+        unit = match.group(2).lower() if match else None
+        if not match or unit not in _UNITS:
+            raise ValueError(f"cannot read memory size {text!r}: write it like 12GB, 12GiB, 800MB or 12 (GB)")
+        value = round(float(match.group(1)) * _UNITS[unit])
+    if value <= 0:
+        raise ValueError(f"memory size must be positive, not {text!r}")
+    return value
+
+
+def format_bytes(n: int) -> str:
+    """``4.89 GB (4.56 GiB)``; small sizes in MB (MiB)."""
+    if abs(n) < GB:
+        return f"{n / 10**6:,.1f} MB ({n / 2**20:,.1f} MiB)"
+    return f"{n / GB:,.2f} GB ({n / GiB:,.2f} GiB)"

@@ -52,16 +52,40 @@ BASES = [
     ("openai", "whisper-large-v3", [""]),
 ]
 SUFFIXES = [
-    "", "-Instruct", "-Instruct", "-Chat", "-it", "-Coder-Instruct", "-Math", "-abliterated", "-GGUF",
-    "-Instruct-GGUF", "-i1-GGUF", "-AWQ", "-GPTQ-Int4", "-4bit", "-bnb-4bit", "-MLX-8bit", "-lora",
-    "-merged", "-SFT", "-DPO", "-v0.2", "-128k", "-exl2-4.65bpw",
+    "",
+    "-Instruct",
+    "-Instruct",
+    "-Chat",
+    "-it",
+    "-Coder-Instruct",
+    "-Math",
+    "-abliterated",
+    "-GGUF",
+    "-Instruct-GGUF",
+    "-i1-GGUF",
+    "-AWQ",
+    "-GPTQ-Int4",
+    "-4bit",
+    "-bnb-4bit",
+    "-MLX-8bit",
+    "-lora",
+    "-merged",
+    "-SFT",
+    "-DPO",
+    "-v0.2",
+    "-128k",
+    "-exl2-4.65bpw",
 ]
 QUANTS = ["Q4_K_M", "Q5_K_M", "Q8_0", "IQ2_M", "Q6_K", "F16", "Q4_0", "IQ4_XS", "Q3_K_L", "UD-Q2_K_XL"]
 WORDS = "nova hermes orca dolphin wizard storm luna atlas zephyr ember quill tiger sage pixel onyx".split()
 
 
 def user(rng: random.Random) -> str:
-    return rng.choice(["user", "lab", "ai", "dev", ""]) + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 8))) + str(rng.randint(0, 999))
+    return (
+        rng.choice(["user", "lab", "ai", "dev", ""])
+        + "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 8)))
+        + str(rng.randint(0, 999))
+    )
 
 
 def repo_id(rng: random.Random) -> str:
@@ -103,7 +127,10 @@ def hub_record(rng: random.Random, i: int) -> dict:
     if rng.random() < 0.4:
         _, base, sizes = rng.choice(BASES)
         relation = "quantized" if gguf or "bit" in name else "finetune"
-        tags += [f"base_model:{name.split('/')[0]}/{base}", f"base_model:{relation}:{name.split('/')[0]}/{base}"]
+        tags += [
+            f"base_model:{name.split('/')[0]}/{base}",
+            f"base_model:{relation}:{name.split('/')[0]}/{base}",
+        ]
     if "4bit" in name or "AWQ" in name or "GPTQ" in name:
         tags.append("4-bit")
     return {
@@ -251,7 +278,9 @@ def main() -> None:
         f"{len(bad['no id'])} without id, {len(bad['invalid'])} invalid names "
         f"({jsonl.stat().st_size / 1e6:.0f} MB as JSON lines)"
     )
-    print(f"{'input':<15}{'output':<9}{'rows':>9}{'errors':>8}{'time s':>9}{'rows/s':>9}{'peak RSS MB':>13}  check")
+    print(
+        f"{'input':<15}{'output':<9}{'rows':>9}{'errors':>8}{'time s':>9}{'rows/s':>9}{'peak RSS MB':>13}  check"
+    )
     for source, fmt in [(jsonl, "jsonl"), (jsonl, "csv"), (jsonl, "parquet"), (array, "jsonl")]:
         out = folder / f"out_{source.suffix[1:]}.{fmt}"
         r = run([str(source), "-o", str(out)])
@@ -284,7 +313,9 @@ def main() -> None:
         f"\nPlain listing: {opts.names:,} names ({distinct:,} distinct, {names.stat().st_size / 1e6:.0f} MB), "
         "JSON lines to /dev/null"
     )
-    print(f"{'run':<26}{'rows':>11}{'time s':>9}{'rows/s':>9}{'main MB':>9}{'worker MB':>11}{'all procs MB':>14}")
+    print(
+        f"{'run':<26}{'rows':>11}{'time s':>9}{'rows/s':>9}{'main MB':>9}{'worker MB':>11}{'all procs MB':>14}"
+    )
     results = {}
     for label, path, jobs in [
         (f"{opts.names // 10:,} names, jobs 1", small, 1),
@@ -299,7 +330,9 @@ def main() -> None:
         )
     one, two = results[f"{opts.names:,} names, jobs 1"], results[f"{opts.names:,} names, jobs 2"]
     tenth = results[f"{opts.names // 10:,} names, jobs 1"]
-    print(f"\njobs 2 vs jobs 1: {one['seconds']:.1f} s → {two['seconds']:.1f} s ({one['seconds'] / two['seconds']:.2f}× faster)")
+    print(
+        f"\njobs 2 vs jobs 1: {one['seconds']:.1f} s → {two['seconds']:.1f} s ({one['seconds'] / two['seconds']:.2f}× faster)"
+    )
     print(
         f"peak RSS with jobs 1: {tenth['main_mb']:.0f} MB for {tenth['rows']:,} names, {one['main_mb']:.0f} MB for "
         f"{one['rows']:,} ({one['main_mb'] / tenth['main_mb']:.2f}× for 10× the rows)"

@@ -42,10 +42,20 @@ def pick(records: list[dict], *keys: str) -> list[tuple]:
 
 
 def test_plain_names_from_stdin_one_row_each_in_order():
-    result = run("--fields", "name,family,parameters_total,error,line", input="Qwen/Qwen2.5-7B-Instruct\n\nQwen-\ngpt-4o-mini\n")
+    result = run(
+        "--fields",
+        "name,family,parameters_total,error,line",
+        input="Qwen/Qwen2.5-7B-Instruct\n\nQwen-\ngpt-4o-mini\n",
+    )
     assert result.exit_code == 0
     assert rows(result.stdout) == [
-        {"name": "Qwen/Qwen2.5-7B-Instruct", "family": "Qwen", "parameters_total": 7000000000, "error": None, "line": 1},
+        {
+            "name": "Qwen/Qwen2.5-7B-Instruct",
+            "family": "Qwen",
+            "parameters_total": 7000000000,
+            "error": None,
+            "line": 1,
+        },
         {
             "name": "Qwen-",
             "family": None,
@@ -97,9 +107,13 @@ def test_limit_reads_only_the_first_rows():
 
 def test_lang_adds_explanations_and_they_are_off_by_default():
     assert "explanations" not in rows(run(input="Qwen2.5-7B-Instruct\n").stdout)[0]
-    (row,) = rows(run("--lang", "en", "--fields", "explanations", input="Qwen2.5-7B-Instruct-Q4_K_M.gguf\n").stdout)
+    (row,) = rows(
+        run("--lang", "en", "--fields", "explanations", input="Qwen2.5-7B-Instruct-Q4_K_M.gguf\n").stdout
+    )
     assert "7 billion" in row["explanations"] and " | " in row["explanations"]
-    (row,) = rows(run("--lang", "zh", "--fields", "explanations", input="Qwen2.5-7B-Instruct-Q4_K_M.gguf\n").stdout)
+    (row,) = rows(
+        run("--lang", "zh", "--fields", "explanations", input="Qwen2.5-7B-Instruct-Q4_K_M.gguf\n").stdout
+    )
     assert "70 亿" in row["explanations"]
 
 
@@ -146,16 +160,26 @@ def test_json_array_listing_keeps_records_and_uses_tags():
 def test_tags_fill_empty_fields_and_say_so():
     out = {r["name"]: r for r in rows(run(str(HUB / "listing.json")).stdout)}
     repo = out["Qwen/Qwen2.5-7B-Instruct"]
-    assert (repo["format_id"], repo["format_extension"], repo["hub_filled"]) == ("safetensors", None, "format_id")
+    assert (repo["format_id"], repo["format_extension"], repo["hub_filled"]) == (
+        "safetensors",
+        None,
+        "format_id",
+    )
     gguf = out["bartowski/Qwen2.5-7B-Instruct-GGUF"]
     assert (gguf["format_id"], gguf["hub_filled"], gguf["conflicts"]) == ("gguf", None, None)
     gptq = out["TheBloke/Llama-2-7B-Chat-GPTQ"]  # an old-style record: modelId only
     assert gptq["id"] is None
-    assert (gptq["quantization_scheme"], gptq["quantization_method"], gptq["quantization_bits"]) == ("GPTQ", "gptq", 4)
+    assert (gptq["quantization_scheme"], gptq["quantization_method"], gptq["quantization_bits"]) == (
+        "GPTQ",
+        "gptq",
+        4,
+    )
     assert gptq["hub_filled"] == "format_id,quantization_bits"
     vl = out["Qwen/Qwen2-VL-7B-Instruct"]
     assert vl["category"] == "chat" and "vision" in vl["functions"].split(",")
-    distill = out["deepseek-ai/DeepSeek-R1-Distill-Qwen-7B"]  # base model Qwen is the distill's base: no conflict
+    distill = out[
+        "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B"
+    ]  # base model Qwen is the distill's base: no conflict
     assert (distill["family"], distill["distill_base"], distill["conflicts"]) == ("DeepSeek", "Qwen", None)
 
 
@@ -174,8 +198,20 @@ def test_json_lines_with_broken_lines_keep_every_row():
     result = run(str(HUB / "broken.hub.ndjson"), "--fields", "id,name,family,error,line")
     assert result.exit_code == 0
     assert rows(result.stdout) == [
-        {"id": "Qwen/Qwen2.5-7B-Instruct", "name": "Qwen/Qwen2.5-7B-Instruct", "family": "Qwen", "error": None, "line": 1},
-        {"id": None, "name": None, "family": None, "error": "broken JSON: Expecting ',' delimiter: column 78", "line": 2},
+        {
+            "id": "Qwen/Qwen2.5-7B-Instruct",
+            "name": "Qwen/Qwen2.5-7B-Instruct",
+            "family": "Qwen",
+            "error": None,
+            "line": 1,
+        },
+        {
+            "id": None,
+            "name": None,
+            "family": None,
+            "error": "broken JSON: Expecting ',' delimiter: column 78",
+            "line": 2,
+        },
         {"id": None, "name": None, "family": None, "error": "record has no id", "line": 4},
         {
             "id": "Qwen/Qwen2.5-7B-",
@@ -184,10 +220,22 @@ def test_json_lines_with_broken_lines_keep_every_row():
             "error": "invalid name: the name ends with a separator (at character 16)",
             "line": 5,
         },
-        {"id": None, "name": None, "family": None, "error": "broken JSON: Expecting ',' delimiter: column 261", "line": 6},
+        {
+            "id": None,
+            "name": None,
+            "family": None,
+            "error": "broken JSON: Expecting ',' delimiter: column 261",
+            "line": 6,
+        },
         {"id": None, "name": "openai/whisper-large-v3", "family": "Whisper", "error": None, "line": 7},
         {"id": None, "name": None, "family": None, "error": "not a model record: a JSON array", "line": 8},
-        {"id": "BAAI/bge-reranker-v2-m3", "name": "BAAI/bge-reranker-v2-m3", "family": "BGE", "error": None, "line": 9},
+        {
+            "id": "BAAI/bge-reranker-v2-m3",
+            "name": "BAAI/bge-reranker-v2-m3",
+            "family": "BGE",
+            "error": None,
+            "line": 9,
+        },
     ]
     assert result.stderr == "annotated 8 rows: 3 parsed, 5 with errors, 3 fully recognized\n"
     assert run(str(HUB / "broken.hub.ndjson"), "--strict").exit_code == 1
@@ -231,7 +279,9 @@ def test_broken_record_in_a_pretty_json_array_is_one_error_row(tmp_path):
 def test_broken_record_in_a_one_line_array_is_skipped_by_its_brackets(tmp_path, monkeypatch, chunk):
     """``curl …/api/models`` gives one long line: a broken record must not take the rest with it."""
     monkeypatch.setattr(IO.JSONArrayReader, "CHUNK", chunk)
-    records = [json.dumps({"id": n, "siblings": [{"rfilename": "a.gguf"}]}) for n in ("gpt-4o", "x/y", "qwen2.5:7b")]
+    records = [
+        json.dumps({"id": n, "siblings": [{"rfilename": "a.gguf"}]}) for n in ("gpt-4o", "x/y", "qwen2.5:7b")
+    ]
     records[1] = records[1].replace('", "siblings"', '" "siblings"')  # a missing comma
     path = tmp_path / "models.json"
     path.write_text("[" + ", ".join(records) + "]")
@@ -245,7 +295,9 @@ def test_broken_record_in_a_one_line_array_is_skipped_by_its_brackets(tmp_path, 
 def test_record_cut_short_in_an_array_of_lines(tmp_path, monkeypatch):
     monkeypatch.setattr(IO.JSONArrayReader, "CHUNK", 3)
     path = tmp_path / "models.json"
-    path.write_text('[\n{"id": "gpt-4o", "tags": ["a"]},\n{"id": "x/y", "tags": ["b", \n{"id": "qwen2.5:7b"}\n]\n')
+    path.write_text(
+        '[\n{"id": "gpt-4o", "tags": ["a"]},\n{"id": "x/y", "tags": ["b", \n{"id": "qwen2.5:7b"}\n]\n'
+    )
     assert rows(run(str(path), "--fields", "name,error,line").stdout) == [
         {"name": "gpt-4o", "error": None, "line": 2},
         {"name": None, "error": "broken JSON: the input ends inside a record", "line": 3},
@@ -267,12 +319,26 @@ def test_truncated_json_array_flags_the_last_record(tmp_path):
 
 
 def test_files_gives_one_row_per_file_with_the_file_s_quant():
-    result = run(str(HUB / "full.json"), "--files", "--fields", "name,file,kind,quantization_scheme,format_id,role,shard_index,shard_total,line")
+    result = run(
+        str(HUB / "full.json"),
+        "--files",
+        "--fields",
+        "name,file,kind,quantization_scheme,format_id,role,shard_index,shard_total,line",
+    )
     out = rows(result.stdout)
     assert len(out) == 6 + 12 + 4 + 1
     assert out[:6] == [
-        {"name": "bartowski/Qwen2.5-7B-Instruct-GGUF", "file": f, "kind": k, "quantization_scheme": q, "format_id": fmt,
-         "role": role, "shard_index": None, "shard_total": None, "line": 2}
+        {
+            "name": "bartowski/Qwen2.5-7B-Instruct-GGUF",
+            "file": f,
+            "kind": k,
+            "quantization_scheme": q,
+            "format_id": fmt,
+            "role": role,
+            "shard_index": None,
+            "shard_total": None,
+            "line": 2,
+        }
         for f, k, q, fmt, role in [
             (".gitattributes", "file", None, None, None),
             ("Qwen2.5-7B-Instruct-IQ2_M.gguf", "gguf_file", "IQ2_M", "gguf", "model"),
@@ -284,12 +350,31 @@ def test_files_gives_one_row_per_file_with_the_file_s_quant():
     ]
     awq = {r["file"]: r for r in out if r["name"] == "Qwen/Qwen2.5-7B-Instruct-AWQ"}
     shard = awq["model-00001-of-00002.safetensors"]
-    assert (shard["quantization_scheme"], shard["format_id"], shard["shard_index"], shard["shard_total"]) == ("AWQ", "safetensors", 1, 2)
+    assert (shard["quantization_scheme"], shard["format_id"], shard["shard_index"], shard["shard_total"]) == (
+        "AWQ",
+        "safetensors",
+        1,
+        2,
+    )
     assert awq["config.json"]["quantization_scheme"] is None
     deepseek = [r for r in out if r["name"] == "unsloth/DeepSeek-R1-GGUF"]
-    assert [(r["quantization_scheme"], r["shard_index"]) for r in deepseek] == [(None, None), ("Q4_K_M", 1), ("Q4_K_M", 2), (None, None)]
-    assert out[-1] == {"name": "example/empty-repo", "file": None, "kind": "hf_repo", "quantization_scheme": None,
-                       "format_id": None, "role": None, "shard_index": None, "shard_total": None, "line": 80}
+    assert [(r["quantization_scheme"], r["shard_index"]) for r in deepseek] == [
+        (None, None),
+        ("Q4_K_M", 1),
+        ("Q4_K_M", 2),
+        (None, None),
+    ]
+    assert out[-1] == {
+        "name": "example/empty-repo",
+        "file": None,
+        "kind": "hf_repo",
+        "quantization_scheme": None,
+        "format_id": None,
+        "role": None,
+        "shard_index": None,
+        "shard_total": None,
+        "line": 80,
+    }
     assert result.stderr == "annotated 23 rows: 23 parsed, 0 with errors, 23 fully recognized\n"
 
 
@@ -297,7 +382,11 @@ def test_file_rows_keep_who_made_it_from_the_repo():
     out = rows(run(str(HUB / "full.json"), "--files").stdout)
     q4 = next(r for r in out if r["file"] == "Qwen2.5-7B-Instruct-Q4_K_M.gguf")
     assert (q4["organization"], q4["vendor"], q4["family"], q4["version"], q4["parameters_label"]) == (
-        "bartowski", "Alibaba", "Qwen", "2.5", "7B"
+        "bartowski",
+        "Alibaba",
+        "Qwen",
+        "2.5",
+        "7B",
     )
     assert q4["hub_base_model"] == "Qwen/Qwen2.5-7B-Instruct" and q4["author"] == "bartowski"
     assert "siblings" not in q4
@@ -315,17 +404,59 @@ def test_without_files_a_full_record_is_one_row():
 def test_csv_input_with_default_column_keeps_its_columns():
     result = run(str(HUB / "names.csv"), "--fields", "rank,note,input_name,name,family,error,line")
     assert rows(result.stdout) == [
-        {"rank": "1", "note": "chat, 7B", "input_name": "Qwen/Qwen2.5-7B-Instruct", "name": "Qwen/Qwen2.5-7B-Instruct", "family": "Qwen", "error": None, "line": 2},
-        {"rank": "2", "note": "", "input_name": "bartowski/Qwen2.5-7B-Instruct-GGUF", "name": "bartowski/Qwen2.5-7B-Instruct-GGUF", "family": "Qwen", "error": None, "line": 3},
-        {"rank": "3", "note": "an invalid name", "input_name": "Qwen-", "name": "Qwen-", "family": None, "error": "invalid name: the name ends with a separator (at character 5)", "line": 4},
-        {"rank": "4", "note": "no name", "input_name": "", "name": None, "family": None, "error": "record has no name", "line": 5},
-        {"rank": "5", "note": "api id", "input_name": "gpt-4o-mini", "name": "gpt-4o-mini", "family": "GPT", "error": None, "line": 6},
+        {
+            "rank": "1",
+            "note": "chat, 7B",
+            "input_name": "Qwen/Qwen2.5-7B-Instruct",
+            "name": "Qwen/Qwen2.5-7B-Instruct",
+            "family": "Qwen",
+            "error": None,
+            "line": 2,
+        },
+        {
+            "rank": "2",
+            "note": "",
+            "input_name": "bartowski/Qwen2.5-7B-Instruct-GGUF",
+            "name": "bartowski/Qwen2.5-7B-Instruct-GGUF",
+            "family": "Qwen",
+            "error": None,
+            "line": 3,
+        },
+        {
+            "rank": "3",
+            "note": "an invalid name",
+            "input_name": "Qwen-",
+            "name": "Qwen-",
+            "family": None,
+            "error": "invalid name: the name ends with a separator (at character 5)",
+            "line": 4,
+        },
+        {
+            "rank": "4",
+            "note": "no name",
+            "input_name": "",
+            "name": None,
+            "family": None,
+            "error": "record has no name",
+            "line": 5,
+        },
+        {
+            "rank": "5",
+            "note": "api id",
+            "input_name": "gpt-4o-mini",
+            "name": "gpt-4o-mini",
+            "family": "GPT",
+            "error": None,
+            "line": 6,
+        },
     ]
 
 
 def test_tsv_from_stdin_with_column():
     text = "repo\tkind\nQwen/Qwen2.5-7B-Instruct\thub\nqwen2.5:7b\tollama\n"
-    result = run("--input-format", "tsv", "--column", "repo", "--fields", "repo,input_kind,kind,family", input=text)
+    result = run(
+        "--input-format", "tsv", "--column", "repo", "--fields", "repo,input_kind,kind,family", input=text
+    )
     assert rows(result.stdout) == [
         {"repo": "Qwen/Qwen2.5-7B-Instruct", "input_kind": "hub", "kind": "hf_repo", "family": "Qwen"},
         {"repo": "qwen2.5:7b", "input_kind": "ollama", "kind": "ollama_tag", "family": "Qwen"},
@@ -337,14 +468,19 @@ def test_missing_name_column_is_a_usage_error(tmp_path):
     path.write_text("a,b\n1,2\n")
     result = CliRunner().invoke(cli, ["annotate", str(path)])
     assert result.exit_code == 2
-    assert f"no id, modelId or name column in {path}; choose one with --column (columns: a, b)" in result.stderr
+    assert (
+        f"no id, modelId or name column in {path}; choose one with --column (columns: a, b)" in result.stderr
+    )
     result = CliRunner().invoke(cli, ["annotate", str(path), "--column", "c"])
     assert result.exit_code == 2 and f"no column 'c' in {path} (columns: a, b)" in result.stderr
 
 
 def test_unknown_field_and_missing_file_are_usage_errors():
     result = CliRunner().invoke(cli, ["annotate", "--fields", "family,colour"], input="gpt-4o\n")
-    assert result.exit_code == 2 and "unknown field 'colour'; the columns are: name, file, kind," in result.stderr
+    assert (
+        result.exit_code == 2
+        and "unknown field 'colour'; the columns are: name, file, kind," in result.stderr
+    )
     result = CliRunner().invoke(cli, ["annotate", "no-such-file.txt"])
     assert result.exit_code == 2 and "does not exist" in result.stderr
 
@@ -363,7 +499,13 @@ def test_parquet_in_and_out(tmp_path):
     assert table.schema.field("downloads").type == A.OUTPUT_SCHEMA.field("line").type  # int64
     # read it back: Parquet in, with its own columns passed through
     again = rows(run(str(out), "--fields", "id,input_family,family,input_line,line").stdout)
-    assert again[0] == {"id": "Qwen/Qwen2.5-7B-Instruct", "input_family": "Qwen", "family": "Qwen", "input_line": 2, "line": 1}
+    assert again[0] == {
+        "id": "Qwen/Qwen2.5-7B-Instruct",
+        "input_family": "Qwen",
+        "family": "Qwen",
+        "input_line": 2,
+        "line": 1,
+    }
     # Parquet from standard input (spooled: Parquet is read from its end)
     piped = run("--fields", "id,line", input=out.read_bytes())
     assert rows(piped.stdout)[9] == {"id": None, "line": 10}
@@ -371,7 +513,13 @@ def test_parquet_in_and_out(tmp_path):
 
 def test_csv_output_has_the_same_columns(tmp_path):
     out = tmp_path / "rows.csv"
-    result = run(str(HUB / "listing.json"), "-o", str(out), "--fields", "id,tags,family,parameters_total,recognized,quantization_bits")
+    result = run(
+        str(HUB / "listing.json"),
+        "-o",
+        str(out),
+        "--fields",
+        "id,tags,family,parameters_total,recognized,quantization_bits",
+    )
     assert result.exit_code == 0
     lines = out.read_text().splitlines()
     assert lines[0] == "id,tags,family,parameters_total,recognized,quantization_bits"
@@ -477,7 +625,9 @@ class _ModelInfo:
         self.created_at = datetime.fromisoformat(record["createdAt"])
         self.last_modified = None
         self.gated = record.get("gated")
-        self.siblings = [_Sibling(s["rfilename"]) for s in record["siblings"]] if "siblings" in record else None
+        self.siblings = (
+            [_Sibling(s["rfilename"]) for s in record["siblings"]] if "siblings" in record else None
+        )
 
 
 @pytest.fixture
@@ -511,21 +661,64 @@ def fake_hub(monkeypatch):
 
 def test_hub_listing_is_annotated(fake_hub):
     calls, _ = fake_hub
-    result = run("--hub", "author=Qwen", "--fields", "id,author,downloads,createdAt,family,quantization_method,line")
+    result = run(
+        "--hub", "author=Qwen", "--fields", "id,author,downloads,createdAt,family,quantization_method,line"
+    )
     assert result.exit_code == 0
     assert calls == [{"author": "Qwen"}]
     assert rows(result.stdout) == [
-        {"id": "Qwen/Qwen2.5-7B-Instruct", "author": None, "downloads": 1893231, "createdAt": "2024-09-16T11:55:40+00:00", "family": "Qwen", "quantization_method": None, "line": 1},
-        {"id": "Qwen/Qwen2.5-7B-Instruct-AWQ", "author": None, "downloads": 201554, "createdAt": "2024-09-17T13:05:01+00:00", "family": "Qwen", "quantization_method": "awq", "line": 2},
-        {"id": "Qwen/Qwen2-VL-7B-Instruct", "author": None, "downloads": 934201, "createdAt": "2024-08-28T09:03:13+00:00", "family": "Qwen", "quantization_method": None, "line": 3},
+        {
+            "id": "Qwen/Qwen2.5-7B-Instruct",
+            "author": None,
+            "downloads": 1893231,
+            "createdAt": "2024-09-16T11:55:40+00:00",
+            "family": "Qwen",
+            "quantization_method": None,
+            "line": 1,
+        },
+        {
+            "id": "Qwen/Qwen2.5-7B-Instruct-AWQ",
+            "author": None,
+            "downloads": 201554,
+            "createdAt": "2024-09-17T13:05:01+00:00",
+            "family": "Qwen",
+            "quantization_method": "awq",
+            "line": 2,
+        },
+        {
+            "id": "Qwen/Qwen2-VL-7B-Instruct",
+            "author": None,
+            "downloads": 934201,
+            "createdAt": "2024-08-28T09:03:13+00:00",
+            "family": "Qwen",
+            "quantization_method": None,
+            "line": 3,
+        },
     ]
 
 
 def test_hub_files_limit_and_search(fake_hub):
     calls, _ = fake_hub
-    result = run("--hub", "author=bartowski,sort=downloads", "--hub-search", "Qwen", "--files", "--limit", "5", "--fields", "file,quantization_scheme")
+    result = run(
+        "--hub",
+        "author=bartowski,sort=downloads",
+        "--hub-search",
+        "Qwen",
+        "--files",
+        "--limit",
+        "5",
+        "--fields",
+        "file,quantization_scheme",
+    )
     assert calls == [{"author": "bartowski", "sort": "downloads", "search": "Qwen", "full": True, "limit": 5}]
-    assert [r["quantization_scheme"] for r in rows(result.stdout)] == [None, "IQ2_M", "Q4_K_M", "Q8_0", None, None]
+    assert [r["quantization_scheme"] for r in rows(result.stdout)] == [
+        None,
+        "IQ2_M",
+        "Q4_K_M",
+        "Q8_0",
+        None,
+        None,
+    ]
 
 
 def test_hub_unreachable_is_one_clear_line(fake_hub, tmp_path):
@@ -551,14 +744,22 @@ def test_hub_usage_errors(fake_hub):
     result = CliRunner().invoke(cli, ["annotate", "--hub", "author=Qwen", str(HUB / "listing.json")])
     assert result.exit_code == 2 and "give INPUT files or --hub/--hub-search, not both" in result.stderr
     result = CliRunner().invoke(cli, ["annotate", "--hub", "Qwen"])
-    assert result.exit_code == 2 and "--hub takes KEY=VALUE pairs such as author=Qwen, not 'Qwen'" in result.stderr
+    assert (
+        result.exit_code == 2
+        and "--hub takes KEY=VALUE pairs such as author=Qwen, not 'Qwen'" in result.stderr
+    )
 
 
 # --------------------------------------------------------------------------- the library
 
 
 def test_annotate_library_rows_are_typed_and_in_order():
-    records = ["Qwen/Qwen2.5-7B-Instruct", {"id": "a//b", "downloads": 3}, {"modelId": "gpt-4o", "name": "x"}, 7]
+    records = [
+        "Qwen/Qwen2.5-7B-Instruct",
+        {"id": "a//b", "downloads": 3},
+        {"modelId": "gpt-4o", "name": "x"},
+        7,
+    ]
     out = list(modelname.annotate(records))
     assert [type(r) for r in out] == [modelname.AnnotatedRow] * 4
     assert [(r.name, r.family, r.line) for r in out] == [
@@ -598,7 +799,13 @@ def test_output_schema_matches_columns():
 
 def test_annotate_table_pyarrow():
     pa = pytest.importorskip("pyarrow")
-    table = pa.table({"id": ["Qwen/Qwen2.5-7B-Instruct", None, "Qwen-"], "tags": [["gguf"], [], None], "downloads": [1, 2, 3]})
+    table = pa.table(
+        {
+            "id": ["Qwen/Qwen2.5-7B-Instruct", None, "Qwen-"],
+            "tags": [["gguf"], [], None],
+            "downloads": [1, 2, 3],
+        }
+    )
     out = modelname.annotate_table(table)
     assert out.schema == A.output_schema(table.schema)
     assert out.column("family").to_pylist() == ["Qwen", None, None]
@@ -620,7 +827,9 @@ def test_annotate_table_pandas_keeps_index_and_dtypes():
     assert list(out.index) == list(range(100, 110))
     assert list(out.columns) == [*frame.columns, *A.COLUMNS]
     assert out.loc[109, "family"] == "Llama" and out.loc[109, "quantization_bits"] == 4
-    assert out.loc[108, "conflicts"].startswith("category: name says chat, pipeline_tag says sentence-similarity; ")
+    assert out.loc[108, "conflicts"].startswith(
+        "category: name says chat, pipeline_tag says sentence-similarity; "
+    )
     assert out.loc[100, "hub_filled"] == "format_id"
     empty = modelname.annotate_table(frame.iloc[:0], "modelId")
     assert list(empty.dtypes) == list(out.dtypes)  # so an empty frame is a valid Dask meta

@@ -50,7 +50,9 @@ def test_explain_json_one_line_per_name():
 
 
 def test_bad_name_among_good_ones():
-    result = CliRunner().invoke(cli, ["explain", "--json", "gpt-4o-mini", "Qwen-", "claude-3-5-sonnet-20240620"])
+    result = CliRunner().invoke(
+        cli, ["explain", "--json", "gpt-4o-mini", "Qwen-", "claude-3-5-sonnet-20240620"]
+    )
     assert result.exit_code == 2
     lines = [json.loads(x) for x in result.stdout.strip().splitlines()]
     assert [x.get("family") for x in lines] == ["GPT", None, "Claude"]
@@ -61,7 +63,10 @@ def test_bad_name_among_good_ones():
 def test_bad_name_message_has_a_caret():
     result = CliRunner().invoke(cli, ["explain", "Qwen-"])
     assert result.exit_code == 2
-    assert "modelname: invalid name: the name ends with a separator (at character 5)\n    Qwen-\n        ^" in result.stderr
+    assert (
+        "modelname: invalid name: the name ends with a separator (at character 5)\n    Qwen-\n        ^"
+        in result.stderr
+    )
 
 
 def test_names_from_stdin():
@@ -90,7 +95,9 @@ def test_python_dash_m():
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", "modelname", "explain", "--json", "gpt-4o-mini"], capture_output=True, text=True
+        [sys.executable, "-m", "modelname", "explain", "--json", "gpt-4o-mini"],
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["family"] == "GPT"

@@ -9,7 +9,9 @@ from conftest import CORPUS
 
 import modelname
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_file(), reason="../shared/corpus/names.tsv is not beside the project")
+pytestmark = pytest.mark.skipif(
+    not CORPUS.is_file(), reason="../shared/corpus/names.tsv is not beside the project"
+)
 
 
 def test_whole_corpus_parses():

@@ -33,9 +33,9 @@ def test_lexer_reads_every_terminal_like_lark():
 
 
 def test_grammar_found_from_source_checkout():
-    assert _grammar.grammar_path().read_text(encoding="utf-8") == (ROOT / "grammar" / "modelname.lark").read_text(
-        encoding="utf-8"
-    )
+    assert _grammar.grammar_path().read_text(encoding="utf-8") == (
+        ROOT / "grammar" / "modelname.lark"
+    ).read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

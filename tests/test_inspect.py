@@ -734,7 +734,9 @@ def test_random_damage_never_escapes_as_another_error(tmp_path):
 def test_random_damage_to_safetensors(tmp_path):
     import random
 
-    good = _write_safetensors(tmp_path / "Tiny-F16.safetensors", {"a.weight": ("F16", [64, 32]), "b.weight": ("F32", [32])})
+    good = _write_safetensors(
+        tmp_path / "Tiny-F16.safetensors", {"a.weight": ("F16", [64, 32]), "b.weight": ("F32", [32])}
+    )
     data = good.read_bytes()
     n = struct.unpack("<Q", data[:8])[0]
     rng = random.Random(99)

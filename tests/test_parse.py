@@ -5,15 +5,39 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 import modelname
 from modelname import InvalidModelName, ModelName
 
 JSON_KEYS = {
-    "name", "schema_version", "kind", "provider", "organization", "vendor", "family", "version",
-    "variant", "parameters", "context_length", "date", "distill", "base_model", "functions",
-    "category", "finetune", "training", "quantization", "format", "role", "shard", "resolved",
-    "canonical", "provenance", "unrecognized", "explanations",
+    "name",
+    "schema_version",
+    "kind",
+    "provider",
+    "organization",
+    "vendor",
+    "family",
+    "version",
+    "variant",
+    "parameters",
+    "context_length",
+    "date",
+    "distill",
+    "base_model",
+    "functions",
+    "category",
+    "finetune",
+    "training",
+    "quantization",
+    "format",
+    "role",
+    "shard",
+    "resolved",
+    "canonical",
+    "provenance",
+    "unrecognized",
+    "explanations",
 }
 
 
@@ -28,7 +52,7 @@ def test_json_form_has_exactly_the_documented_keys():
 
 def test_result_is_frozen_and_hashable():
     m = modelname.parse("Qwen2.5-7B-Instruct-Q4_K_M.gguf")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         m.family = "Llama"  # type: ignore[misc]
     assert isinstance(m.functions, tuple)
     assert hash(m) == hash(modelname.parse("Qwen2.5-7B-Instruct-Q4_K_M.gguf"))
@@ -64,7 +88,15 @@ def test_explanations_have_both_languages():
 
 @pytest.mark.parametrize(
     "text, tokens",
-    [("4k", 4096), ("128K", 131072), ("200k", 200000), ("1m", 1_000_000), ("32k", 32768), ("1048k", 1_048_576), ("1000k", 1_000_000)],
+    [
+        ("4k", 4096),
+        ("128K", 131072),
+        ("200k", 200000),
+        ("1m", 1_000_000),
+        ("32k", 32768),
+        ("1048k", 1_048_576),
+        ("1000k", 1_000_000),
+    ],
 )
 def test_context_lengths(text, tokens):
     assert modelname.parse(f"SomeModel-7B-{text}").context_length == tokens
@@ -98,7 +130,10 @@ def test_sizes(name, label, total, active, experts, effective):
         ("", "the name is empty (at character 1)\n    \n    ^"),
         ("---", "the name has no letters or digits (at character 1)\n    ---\n    ^"),
         ("Qwen2.5-7B-", "the name ends with a separator (at character 11)\n    Qwen2.5-7B-\n              ^"),
-        ("Qwen\x07-7B", "control character '\\x07' in the name (at character 5)\n    Qwen\\x07-7B\n        ^"),
+        (
+            "Qwen\x07-7B",
+            "control character '\\x07' in the name (at character 5)\n    Qwen\\x07-7B\n        ^",
+        ),
         ("a//b", "unexpected character '/' (at character 3)\n    a//b\n      ^"),
         ("-Qwen", "a name cannot start with the separator '-' (at character 1)\n    -Qwen\n    ^"),
         ("qwen2::7b", "two ':' in a row (at character 7)\n    qwen2::7b\n          ^"),

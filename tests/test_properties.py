@@ -12,9 +12,39 @@ from modelname import InvalidModelName, ModelName
 
 NAME_ALPHABET = string.ascii_letters + string.digits + "-_.:/@ "
 WORDS = st.sampled_from(
-    ["Qwen2.5", "Llama", "3.1", "8B", "Instruct", "Q4_K_M", "GGUF", "v0.2", "7b", "A3B", "30B", "DeepSeek",
-     "R1", "Distill", "00001-of-00003", "fp16", "mmproj", "i1", "UD", "IQ1_S", "128k", "2407", "20240620",
-     "Coder", "AWQ", "4bit", "mlx", "Zorblax", "通义千问", "chat", "x"]
+    [
+        "Qwen2.5",
+        "Llama",
+        "3.1",
+        "8B",
+        "Instruct",
+        "Q4_K_M",
+        "GGUF",
+        "v0.2",
+        "7b",
+        "A3B",
+        "30B",
+        "DeepSeek",
+        "R1",
+        "Distill",
+        "00001-of-00003",
+        "fp16",
+        "mmproj",
+        "i1",
+        "UD",
+        "IQ1_S",
+        "128k",
+        "2407",
+        "20240620",
+        "Coder",
+        "AWQ",
+        "4bit",
+        "mlx",
+        "Zorblax",
+        "通义千问",
+        "chat",
+        "x",
+    ]
 )
 SEPS = st.sampled_from(["-", "_", ".", "-", "-"])
 
@@ -43,7 +73,9 @@ def test_name_like_text(text):
 
 
 @settings(max_examples=300)
-@given(st.lists(st.tuples(WORDS, SEPS), min_size=1, max_size=10), st.sampled_from(["", ".gguf", ".bin", ":7b"]))
+@given(
+    st.lists(st.tuples(WORDS, SEPS), min_size=1, max_size=10), st.sampled_from(["", ".gguf", ".bin", ":7b"])
+)
 def test_composed_names_parse_and_round_trip(parts, tail):
     name = "".join(w + s for w, s in parts)[:-1] + tail
     out = _outcome(name)
@@ -86,19 +118,57 @@ def test_canonical_names_of_the_fixtures_parse_back_the_same():
         _canonical_keeps(modelname.parse(fx.name))
 
 
-FAMILIES = st.sampled_from(["Qwen2.5", "Llama-3.1", "DeepSeek-R1", "Mistral", "gemma-3", "Phi-3.5", "Samantha", "Zorblax"])
+FAMILIES = st.sampled_from(
+    ["Qwen2.5", "Llama-3.1", "DeepSeek-R1", "Mistral", "gemma-3", "Phi-3.5", "Samantha", "Zorblax"]
+)
 SIZES = st.sampled_from(["", "7B", "0.5B", "30B-A3B", "8x7B", "E4B", "135M"])
-MIDDLES = st.lists(st.sampled_from(["Instruct", "Coder", "Distill-Qwen", "abliterated", "v0.2", "128k", "2407",
-                                     "Lumimaid", "DPO", "mini", "Vision"]), max_size=3)
-QUANTS = st.sampled_from(["", "Q4_K_M", "IQ2_XXS", "UD-Q4_K_XL", "i1-Q6_K", "Q8_0", "F16", "AWQ", "GPTQ-Int4",
-                          "4bit", "EXL2-4.65bpw", "FP8-Dynamic"])
+MIDDLES = st.lists(
+    st.sampled_from(
+        [
+            "Instruct",
+            "Coder",
+            "Distill-Qwen",
+            "abliterated",
+            "v0.2",
+            "128k",
+            "2407",
+            "Lumimaid",
+            "DPO",
+            "mini",
+            "Vision",
+        ]
+    ),
+    max_size=3,
+)
+QUANTS = st.sampled_from(
+    [
+        "",
+        "Q4_K_M",
+        "IQ2_XXS",
+        "UD-Q4_K_XL",
+        "i1-Q6_K",
+        "Q8_0",
+        "F16",
+        "AWQ",
+        "GPTQ-Int4",
+        "4bit",
+        "EXL2-4.65bpw",
+        "FP8-Dynamic",
+    ]
+)
 TAILS = st.sampled_from(["", ".gguf", "-GGUF", "-00001-of-00003.gguf"])
 
 
 @settings(max_examples=400)
 @given(FAMILIES, SIZES, MIDDLES, QUANTS, TAILS)
 def test_canonical_round_trip_on_name_shaped_text(family, size, middles, quant, tail):
-    if tail and quant and not quant[0].isalpha() or tail and quant in ("AWQ", "GPTQ-Int4", "4bit", "FP8-Dynamic"):
+    if (
+        tail
+        and quant
+        and not quant[0].isalpha()
+        or tail
+        and quant in ("AWQ", "GPTQ-Int4", "4bit", "FP8-Dynamic")
+    ):
         tail = ""  # GGUF files carry llama.cpp quants
     parts = [family, size, *middles, quant]
     name = "-".join(p for p in parts if p) + tail

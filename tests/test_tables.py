@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from modelname.tables import key, load, vocabulary
-from modelname.tables.schema import FUNCTION_IDS, METHOD_IDS, FORMAT_IDS, ROLE_IDS, TABLES
+from modelname.tables.schema import FORMAT_IDS, FUNCTION_IDS, METHOD_IDS, ROLE_IDS, TABLES
 
 
 def _raw(filename: str) -> list[dict]:

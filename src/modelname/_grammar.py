@@ -355,5 +355,8 @@ def skeleton(text: str) -> Skeleton:
 
 def _chunks(plan: tuple[Any, ...], pieces: list[Piece]) -> tuple[Chunk, ...]:
     return tuple(
-        [Chunk(tuple([pieces[i] for i in idx]), pieces[sep].text if sep is not None else "") for idx, sep in plan]
+        [
+            Chunk(tuple([pieces[i] for i in idx]), pieces[sep].text if sep is not None else "")
+            for idx, sep in plan
+        ]
     )

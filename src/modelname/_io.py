@@ -179,21 +179,31 @@ class TextReader(Reader):
                 yield number, text, None
 
 
-class JSONLinesReader(Reader):
+class _RecordReader(Reader):
+    """A reader of JSON records whose column names are read from the first rows ahead of time."""
+
+    def _start_records(self) -> None:
+        self._ahead: deque[tuple[int, Any, str | None]] = deque()
+        self._rows = self._read()
+        self.columns = _peek_columns(self._rows, self._ahead)
+
+    def _read(self) -> Iterator[tuple[int, Any, str | None]]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        while self._ahead:
+            yield self._ahead.popleft()
+        yield from self._rows
+
+
+class JSONLinesReader(_RecordReader):
     """One JSON value per line (a record, or a name as a JSON string); blank lines are not rows."""
 
     format = "jsonl"
 
     def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
         super().__init__(stream, label, total)
-        self._ahead: deque[tuple[int, Any, str | None]] = deque()
-        self._rows = self._read()
-        self.columns = _peek_columns(self._rows, self._ahead)
-
-    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
-        while self._ahead:
-            yield self._ahead.popleft()
-        yield from self._rows
+        self._start_records()
 
     def _read(self) -> Iterator[tuple[int, Any, str | None]]:
         loads = json.loads
@@ -214,7 +224,7 @@ class JSONLinesReader(Reader):
                 yield number, None, "broken JSON: nested too deeply"
 
 
-class JSONArrayReader(Reader):
+class JSONArrayReader(_RecordReader):
     """A JSON array of records (or of names), read incrementally with ``raw_decode``.
 
     The text is read in chunks into a buffer that only ever holds the record being
@@ -235,14 +245,7 @@ class JSONArrayReader(Reader):
         super().__init__(stream, label, total)
         self._text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
         self._decoder = json.JSONDecoder()
-        self._ahead: deque[tuple[int, Any, str | None]] = deque()
-        self._rows = self._read()
-        self.columns = _peek_columns(self._rows, self._ahead)
-
-    def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
-        while self._ahead:
-            yield self._ahead.popleft()
-        yield from self._rows
+        self._start_records()
 
     def close(self) -> None:
         if self.owns_stream:
@@ -321,7 +324,12 @@ class JSONArrayReader(Reader):
                 near_end = err.pos >= len(buf) - 12 or err.msg.startswith("Unterminated string")
                 # the record goes on past the buffer: read as much again (so a long record is decoded
                 # a logarithmic number of times, not once per chunk)
-                if near_end and not self._eof and len(buf) - pos < self.MAX_RECORD and self._fill(len(buf) - pos):
+                if (
+                    near_end
+                    and not self._eof
+                    and len(buf) - pos < self.MAX_RECORD
+                    and self._fill(len(buf) - pos)
+                ):
                     continue
                 if near_end and len(buf) - pos >= self.MAX_RECORD:
                     return None, "broken JSON: a record longer than 64 MiB"

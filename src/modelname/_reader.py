@@ -29,10 +29,29 @@ from .tables import Vocabulary, key, vocabulary
 
 __all__ = ["read", "Reading", "Note"]
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
-_MONTH_WORDS = frozenset({*_MONTHS, "sept", "january", "february", "march", "april", "june", "july", "august",
-                          "september", "october", "november", "december"})
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_MONTH_WORDS = frozenset(
+    {
+        *_MONTHS,
+        "sept",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+)
 _TOKEN_CONTEXTS = frozenset({"2048", "4096", "8192", "16384", "32768", "65536", "131072", "262144"})
 _NOT_DATES = frozenset({"1024", "0512", "0256", "0128", "0064", "1080", "0720", "0480"})
 _RESOLUTION = re.compile(r"^\d{3,5}-?x-?\d{3,5}$")
@@ -131,10 +150,14 @@ def _resolve_ollama(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
     reason = current["en"]
     earlier = [row for row in rows if row is not current]
     if earlier:
-        reason += " Earlier: " + "; ".join(
-            f"{row['resolves_to']} (until {row['until']})" if row.get("until") else row["resolves_to"]
-            for row in earlier
-        ) + "."
+        reason += (
+            " Earlier: "
+            + "; ".join(
+                f"{row['resolves_to']} (until {row['until']})" if row.get("until") else row["resolves_to"]
+                for row in earlier
+            )
+            + "."
+        )
     r.resolved = {"name": current["resolves_to"], "reason": reason}
     r.source("resolved", "table")
     r.note("resolved", skel.text[start:], current)
@@ -415,19 +438,31 @@ class _Words:
                 after_is_family = after.pieces[0].kind == "WORD" and (
                     key(after.pieces[0].text) in v.family_by_alias or after.key in v.family_by_alias
                 )
-                if n == 1 and (words[0].key in v.family_by_alias or words[0].key in v.tags) and not after_is_family:
+                if (
+                    n == 1
+                    and (words[0].key in v.family_by_alias or words[0].key in v.tags)
+                    and not after_is_family
+                ):
                     continue  # openchat_3.5-16k: the family itself, not a namespace
                 if not known:
                     first = after.pieces[0]
                     requantized = (self.r.organization or "").lower() in v.uploaders
-                    if not (after_is_family or requantized or n == 1 and first.kind == "WORD" and first.text[:1].isupper()):
+                    if not (
+                        after_is_family
+                        or requantized
+                        or n == 1
+                        and first.kind == "WORD"
+                        and first.text[:1].isupper()
+                    ):
                         continue
             elif not known:  # a dotted prefix must be a known namespace
                 continue
             self.r.note("organization", spelled, vendor, embedded=True)
             if vendor is not None:
                 self.r.vendor_hint = vendor
-            self.chunks = chunks[:start] + [Chunk(chunks[end].pieces, "-" if start else "")] + chunks[end + 1 :]
+            self.chunks = (
+                chunks[:start] + [Chunk(chunks[end].pieces, "-" if start else "")] + chunks[end + 1 :]
+            )
             break
         chunks = self.chunks
         first = chunks[start] if start < len(chunks) else None
@@ -559,7 +594,9 @@ class _Words:
         if q is not None:
             return False
         self.r.bits_hint = number
-        self._set_quant({"scheme": f"{_num(number)}bit", "method": None, "bits": number}, piece.text, None, "pattern")
+        self._set_quant(
+            {"scheme": f"{_num(number)}bit", "method": None, "bits": number}, piece.text, None, "pattern"
+        )
         return True
 
     def _shape_BPW(self, piece: Piece, chunk: Chunk) -> bool:
@@ -577,7 +614,9 @@ class _Words:
             return True
         if q is not None:
             return False
-        self._set_quant({"scheme": f"EXL2 {written}bpw", "method": "exl2", "bits": number}, piece.text, None, "pattern")
+        self._set_quant(
+            {"scheme": f"EXL2 {written}bpw", "method": "exl2", "bits": number}, piece.text, None, "pattern"
+        )
         return True
 
     def _shape_SIZE(self, piece: Piece, chunk: Chunk) -> bool:
@@ -856,7 +895,11 @@ class _Words:
             for cut in range(len(word) - 2, 2, -1):
                 fam = v.family_by_alias.get(word[:cut])
                 tag = v.tags.get(word[cut:])
-                if fam is not None and tag is not None and tag["field"] in ("functions", "variant", "training"):
+                if (
+                    fam is not None
+                    and tag is not None
+                    and tag["field"] in ("functions", "variant", "training")
+                ):
                     self._family(fam, 1, None)
                     self.r.notes[-1].token = chunk.text[:cut] if self.r.notes else chunk.text
                     self._tag(tag, 0, token=chunk.text[cut:])
@@ -867,7 +910,12 @@ class _Words:
             fam = v.family_by_alias.get(head)
             if fam is not None and pieces[0].kind == "NUM":  # 360gpt2: 360GPT, version 2
                 return self._family(fam, 1, pieces[-1:])
-        if len(pieces) == 3 and pieces[0].kind == "WORD" and pieces[1].kind == "NUM" and pieces[2].kind == "WORD":
+        if (
+            len(pieces) == 3
+            and pieces[0].kind == "WORD"
+            and pieces[1].kind == "NUM"
+            and pieces[2].kind == "WORD"
+        ):
             tail_tag = v.tags.get(pieces[2].text.lower())
             if tail_tag is None or tail_tag["field"] not in ("functions", "variant", "training"):
                 return False
@@ -951,7 +999,14 @@ class _Words:
             params.update(
                 label=f"{params['label']}-{experts}E", active=params.get("total"), total=None, experts=experts
             )
-            r.note("parameters", chunk.text, None, label=params["label"], active=params["active"], experts=experts)
+            r.note(
+                "parameters",
+                chunk.text,
+                None,
+                label=params["label"],
+                active=params["active"],
+                experts=experts,
+            )
             return True
         if (
             first.kind == "WORD"
@@ -967,13 +1022,20 @@ class _Words:
             return True
         if first.kind == "NUM" and len(pieces) == 2 and pieces[1].kind == "WORD":
             letter = pieces[1].text
-            if fam_row is not None and letter.lower() in [x.lower() for x in fam_row.get("version_letters", ())]:
+            if fam_row is not None and letter.lower() in [
+                x.lower() for x in fam_row.get("version_letters", ())
+            ]:
                 if r.version is None:
                     return self._set_version(_version_text(first.text) + letter.lower(), chunk.text, chunk)
             tag = v.tags.get(key(letter))
             if tag is not None and r.family is not None and tag["field"] in ("training", "functions"):
                 # 2dpo, GLM-4.5V: a number glued to a known word
-                if tag["field"] == "functions" and r.version is None and r.family_at is not None and self.i == r.family_at + 1:
+                if (
+                    tag["field"] == "functions"
+                    and r.version is None
+                    and r.family_at is not None
+                    and self.i == r.family_at + 1
+                ):
                     r.version = _version_text(first.text)
                     r.version_at = self.i
                     r.source("version", "pattern")
@@ -1101,8 +1163,10 @@ class _Words:
         token = token or self._text(n)
         where = row["field"]
         fam = r.family_row
-        if row.get("id") == "base" and fam is not None and (
-            fam.get("category") in ("embedding", "reranker") or "base" in (fam.get("size_words") or ())
+        if (
+            row.get("id") == "base"
+            and fam is not None
+            and (fam.get("category") in ("embedding", "reranker") or "base" in (fam.get("size_words") or ()))
         ):
             # bge-base, whisper-base: a size tier, not a base (pretrained-only) model
             self._add_variant("base", token, row, n)
@@ -1206,7 +1270,10 @@ class _Words:
             # A GGUF scheme outranks a vaguer label (salamandra-7b-instruct.Q4_K_M-f32), and a
             # real quant outranks the unquantized dtype of its source (goliath-…-fp16.Q2_K).
             # Between two llama.cpp quants the last one is what the file is.
-            old_gguf, new_gguf = old.get("method") in ("gguf", "ggml"), quant.get("method") in ("gguf", "ggml")
+            old_gguf, new_gguf = (
+                old.get("method") in ("gguf", "ggml"),
+                quant.get("method") in ("gguf", "ggml"),
+            )
             old_known = old["scheme"].lower() in self.v.file_types
             new_known = quant["scheme"].lower() in self.v.file_types
             if old_gguf and not new_gguf:
@@ -1236,7 +1303,17 @@ class _Words:
         quant = {"scheme": row["scheme"], "method": row.get("method")}
         quant.update(_quant_word_fields(row))
         q = self.r.quantization
-        if q is not None and q.get("method") in ("gptq", "awq", "hqq", "mlx", "bnb", "exl2", "exl3", "quip", "aqlm"):
+        if q is not None and q.get("method") in (
+            "gptq",
+            "awq",
+            "hqq",
+            "mlx",
+            "bnb",
+            "exl2",
+            "exl3",
+            "quip",
+            "aqlm",
+        ):
             # GPTQ-Int8, AWQ-Int4, MLX-4bit: the word gives the bits of the method named before.
             if row.get("bits") is not None and q.get("bits") in (None, row["bits"]):
                 q["bits"] = row["bits"]
@@ -1362,7 +1439,9 @@ class _Words:
                     r.note("finetune", tail, None, guess=True)
             self.last_field = "family"
             return
-        if chunk.pieces[0].kind in ("WORD",) or (r.family is not None and any(p.kind == "WORD" for p in chunk.pieces)):
+        if chunk.pieces[0].kind in ("WORD",) or (
+            r.family is not None and any(p.kind == "WORD" for p in chunk.pieces)
+        ):
             r.finetune.append(text)
             r.source("finetune", "pattern")
             r.note("finetune", text, None, guess=True)
@@ -1500,7 +1579,7 @@ def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
             rest = [item for item in rest if item is not student]
         if main is not None and not main.get("derivative"):
             # Llama-3.1-Nemotron-70B: a derivative family named after its base.
-            for j, (pos, row, version, token) in enumerate(rest):
+            for j, (_pos, row, version, _token) in enumerate(rest):
                 if row.get("derivative"):
                     base = _family_text(r.family, r.version)
                     if version is None:
@@ -1524,7 +1603,7 @@ def _resolve_families(r: Reading, vocab: Vocabulary) -> None:
                     break
     # A base family (Llama, Mistral) is the base model before a fine-tune line (Dolphin).
     rest = sorted(rest, key=lambda item: bool(item[1].get("derivative")))
-    for pos, row, version, token in rest:
+    for _pos, row, version, token in rest:
         if row.get("weights") == "closed" and r.distill is None:
             # A closed model cannot be a base: a name word (…-Claude-…), kept as a fine-tune word
             r.finetune.append(token)
@@ -1618,7 +1697,9 @@ def _category(r: Reading, vocab: Vocabulary) -> None:
         category, how = "chat", "table"
     elif r.category == "chat":
         category, how = "chat", "table"
-    elif r.family is not None and (r.parameters is not None or r.quantization is not None) and r.role != "lora":
+    elif (
+        r.family is not None and (r.parameters is not None or r.quantization is not None) and r.role != "lora"
+    ):
         if r.format is not None and r.format["id"] not in ("gguf", "ggml", "llamafile", "mlx", "exl2", "mlc"):
             r.category = None
             return
@@ -1719,7 +1800,13 @@ def parse_size(text: str, m_is_size: bool = False) -> dict[str, Any] | None:
     m = re.fullmatch(r"(\d+)[Bb](\d)", text)
     if m:  # bloom-7b1 = 7.1B
         number = f"{m.group(1)}.{m.group(2)}"
-        return {"label": f"{number}B", "total": _count(number, "b"), "active": None, "experts": None, "effective": None}
+        return {
+            "label": f"{number}B",
+            "total": _count(number, "b"),
+            "active": None,
+            "experts": None,
+            "effective": None,
+        }
     m = _SIZE_RE.match(text)
     if m is None:
         return None
@@ -1761,7 +1848,13 @@ def parse_size(text: str, m_is_size: bool = False) -> dict[str, Any] | None:
             "experts": None,
             "effective": None,
         }
-    return {"label": f"{number}{unit_up}", "total": _count(n, unit), "active": None, "experts": None, "effective": None}
+    return {
+        "label": f"{number}{unit_up}",
+        "total": _count(n, unit),
+        "active": None,
+        "experts": None,
+        "effective": None,
+    }
 
 
 def _plausible_context(k: float) -> bool:
@@ -1825,7 +1918,12 @@ def _family_version(row: dict[str, Any], rest: tuple[Piece, ...]) -> str | None:
     text = "".join(p.text for p in rest)
     if all(p.kind in ("NUM", "VERSION") for p in rest) and rest[0].kind == "NUM":
         return _version_text(text)
-    if len(rest) == 2 and rest[0].kind == "NUM" and rest[1].kind == "WORD" and rest[1].text.lower() in letters:
+    if (
+        len(rest) == 2
+        and rest[0].kind == "NUM"
+        and rest[1].kind == "WORD"
+        and rest[1].text.lower() in letters
+    ):
         return _version_text(rest[0].text) + rest[1].text.lower()
     if rest[0].kind == "VERSION":
         return _version_text(text)

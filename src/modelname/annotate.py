@@ -157,7 +157,8 @@ _INT = frozenset(
 _FLOAT = frozenset(("quantization_bits", "quantization_bits_per_weight", "quantization_file_bits_per_weight"))
 _BOOL = frozenset(("quantization_imatrix", "quantization_dynamic", "recognized"))
 COLUMN_TYPES: dict[str, str] = {
-    c: "int64" if c in _INT else "float64" if c in _FLOAT else "bool" if c in _BOOL else "string" for c in COLUMNS
+    c: "int64" if c in _INT else "float64" if c in _FLOAT else "bool" if c in _BOOL else "string"
+    for c in COLUMNS
 }
 """Arrow type of each column, by name (``string``, ``int64``, ``float64``, ``bool``)."""
 
@@ -352,7 +353,10 @@ def _merge(repo: _Flat, file: _Flat | str) -> _Flat:
     guessed: set[str] = set()
     fv = f.values if f else None
     from_file = (
-        f is not None and "family" in repo.guessed and fv[_P["family"]] is not None and "family" not in f.guessed  # type: ignore[index]
+        f is not None
+        and "family" in repo.guessed
+        and fv[_P["family"]] is not None
+        and "family" not in f.guessed  # type: ignore[index]
     )
     for group in _IDENTITY_GROUPS:
         idx = _GROUPS[group]
@@ -443,8 +447,12 @@ def _names_family(values: Sequence[Any], family: str) -> bool:
 
 
 def _apply_hub(
-    out: list[Any], guessed: frozenset[str], tags: tuple[str, ...], pipeline_tag: str | None,
-    library_name: str | None, is_file: bool,
+    out: list[Any],
+    guessed: frozenset[str],
+    tags: tuple[str, ...],
+    pipeline_tag: str | None,
+    library_name: str | None,
+    is_file: bool,
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """Use the listing's tags: fill empty columns, find disagreements.  Returns the four hub columns."""
     bases: list[str] = []
@@ -608,9 +616,9 @@ def _items(
         if column is not None:
             name, key = value.get(column), column
         else:
-            key = next((k for k in NAME_COLUMNS if isinstance(value.get(k), str) and value.get(k)), None) or next(
-                (k for k in NAME_COLUMNS if k in value), "id"
-            )
+            key = next(
+                (k for k in NAME_COLUMNS if isinstance(value.get(k), str) and value.get(k)), None
+            ) or next((k for k in NAME_COLUMNS if k in value), "id")
             name = value.get(key)
         if not isinstance(name, str) or not name:
             if _missing(name):
@@ -687,7 +695,8 @@ class _Workers:
         self.inboxes = [ctx.Queue() for _ in range(jobs)]
         self.outbox = ctx.Queue()
         self.procs = [
-            ctx.Process(target=_worker_main, args=(inbox, self.outbox, lang), daemon=True) for inbox in self.inboxes
+            ctx.Process(target=_worker_main, args=(inbox, self.outbox, lang), daemon=True)
+            for inbox in self.inboxes
         ]
         for proc in self.procs:
             proc.start()
@@ -797,7 +806,9 @@ def annotate(
 def _name_column(columns: Sequence[str], column: str | None, label: str = "the table") -> str:
     if column is not None:
         if column not in columns:
-            raise AnnotateUsageError(f"no column {column!r} in {label} (columns: {', '.join(columns) or 'none'})")
+            raise AnnotateUsageError(
+                f"no column {column!r} in {label} (columns: {', '.join(columns) or 'none'})"
+            )
         return column
     for name in NAME_COLUMNS:
         if name in columns:
@@ -824,7 +835,10 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
         column = _name_column(names, column)
         annotation = _annotation_arrays(
             table.column(column).to_pylist(),
-            *(table.column(c).to_pylist() if c in names else None for c in ("tags", "pipeline_tag", "library_name")),
+            *(
+                table.column(c).to_pylist() if c in names else None
+                for c in ("tags", "pipeline_tag", "library_name")
+            ),
             lang=lang,
         )
         schema = output_schema(table.schema, lang=lang)
@@ -849,12 +863,18 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
         frame.index = table.index
         renamed = table.rename(columns={c: _passthrough_name(c) for c in names if c in _RESERVED})
         return pd.concat([renamed, frame], axis=1)
-    raise TypeError(f"annotate_table() takes a pyarrow Table or RecordBatch or a pandas DataFrame, not {type(table).__name__}")
+    raise TypeError(
+        f"annotate_table() takes a pyarrow Table or RecordBatch or a pandas DataFrame, not {type(table).__name__}"
+    )
 
 
 def _annotation_arrays(
-    names: list[Any], tags: list[Any] | None, pipeline_tags: list[Any] | None, libraries: list[Any] | None,
-    *, lang: str | None,
+    names: list[Any],
+    tags: list[Any] | None,
+    pipeline_tags: list[Any] | None,
+    libraries: list[Any] | None,
+    *,
+    lang: str | None,
 ) -> list[Any]:
     import pyarrow as pa
 
@@ -914,7 +934,18 @@ class Summary(NamedTuple):
         )
 
 
-_HUB_COLUMNS = ["id", "author", "pipeline_tag", "library_name", "tags", "downloads", "likes", "createdAt", "lastModified", "gated"]
+_HUB_COLUMNS = [
+    "id",
+    "author",
+    "pipeline_tag",
+    "library_name",
+    "tags",
+    "downloads",
+    "likes",
+    "createdAt",
+    "lastModified",
+    "gated",
+]
 
 
 def hub_query(specs: Sequence[str], search: str | None = None) -> dict[str, Any]:
@@ -1127,7 +1158,9 @@ def annotate_listing(
         for reader in readers:
             for c in reader.columns:
                 if c != "siblings" and c not in seen:
-                    seen[c] = reader.types.get(c) or (_HUB_TYPES.get(c) if reader.format in ("json", "jsonl") else None)
+                    seen[c] = reader.types.get(c) or (
+                        _HUB_TYPES.get(c) if reader.format in ("json", "jsonl") else None
+                    )
         passthrough = list(seen)
         for reader in readers:
             if reader.format in ("csv", "tsv", "parquet"):
@@ -1187,7 +1220,11 @@ def annotate_listing(
                     elif values[recognized_at]:
                         recognized += 1
                     if passthrough:
-                        full = [data.get(c) for c in passthrough] if data is not None else [None] * len(passthrough)
+                        full = (
+                            [data.get(c) for c in passthrough]
+                            if data is not None
+                            else [None] * len(passthrough)
+                        )
                         full.extend(values[:n_values])
                     else:
                         full = values[:n_values]  # type: ignore[assignment]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+
 import click
 
 from . import __version__
@@ -150,19 +151,33 @@ def _fields(values: tuple[str, ...]) -> list[str]:
     default=None,
     help="Input format (default: from the extension, else from the content).",
 )
-@click.option("--column", metavar="NAME", help="Column or key holding the name (default: id, modelId or name).")
-@click.option("--files", is_flag=True, help="One row per file in each Hub record's siblings (repo id + file).")
+@click.option(
+    "--column", metavar="NAME", help="Column or key holding the name (default: id, modelId or name)."
+)
+@click.option(
+    "--files", is_flag=True, help="One row per file in each Hub record's siblings (repo id + file)."
+)
 @output_options
 @click.option(
-    "--lang", type=click.Choice(["en", "zh"]), default=None, help="Add an explanations column in this language."
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Add an explanations column in this language.",
 )
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Read only the first N input rows.")
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True, help="Worker processes (0: all cores)."
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes (0: all cores).",
 )
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any row has an error.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option("--hub", multiple=True, metavar="KEY=VALUE", help="List models from the Hub (author=Qwen,filter=gguf).")
+@click.option(
+    "--hub", multiple=True, metavar="KEY=VALUE", help="List models from the Hub (author=Qwen,filter=gguf)."
+)
 @click.option("--hub-search", metavar="TEXT", help="List Hub models whose id contains TEXT.")
 def annotate_command(
     inputs: tuple[str, ...],
@@ -205,7 +220,9 @@ def annotate_command(
             jobs=jobs,
             hub=query,
             # a bar on the terminal, unless the rows are being written to that terminal too
-            progress=not quiet and sys.stderr.isatty() and (output not in (None, "-") or not sys.stdout.isatty()),
+            progress=not quiet
+            and sys.stderr.isatty()
+            and (output not in (None, "-") or not sys.stdout.isatty()),
         )
     except AnnotateUsageError as err:
         raise click.UsageError(str(err)) from None
@@ -247,7 +264,9 @@ def _figure_lines(est) -> list[str]:  # type: ignore[no-untyped-def]
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("name")
-@click.option("-m", "--memory", required=True, help="Memory budget: 12GB, 24GiB, 800MB (a bare number is GB).")
+@click.option(
+    "-m", "--memory", required=True, help="Memory budget: 12GB, 24GiB, 800MB (a bare number is GB)."
+)
 @click.option(
     "--context",
     type=click.IntRange(min=1),
@@ -288,7 +307,11 @@ def fit(name: str, memory: str, context: int | None, as_json: bool) -> None:
         out = {"name": name, **result.model_dump(mode="json"), "estimate": est.model_dump(mode="json")}
         click.echo(json.dumps(out, ensure_ascii=False))
     else:
-        verdict = {"fits": "fits in", "does not fit": "does not fit in", "unknown": "cannot tell whether it fits in"}
+        verdict = {
+            "fits": "fits in",
+            "does not fit": "does not fit in",
+            "unknown": "cannot tell whether it fits in",
+        }
         click.echo(f"{name}: {verdict[result.verdict]} {format_bytes(result.budget.bytes or 0)}")
         click.echo(f"  {result.why}")
         for line in _figure_lines(est):
@@ -298,11 +321,22 @@ def fit(name: str, memory: str, context: int | None, as_json: bool) -> None:
 
 @cli.command("pick", context_settings=CONTEXT)
 @click.argument("listing", type=click.File("r", encoding="utf-8"))
-@click.option("-m", "--memory", required=True, help="Memory budget: 12GB, 24GiB, 800MB (a bare number is GB).")
-@click.option("--prefer", metavar="SCHEME|MIN", help="A scheme to choose when it fits (Q4_K_M) or a minimum (bits>=4).")
-@click.option("--context", type=click.IntRange(min=1), default=None, help="Tokens of context for the KV cache (default 8192).")
+@click.option(
+    "-m", "--memory", required=True, help="Memory budget: 12GB, 24GiB, 800MB (a bare number is GB)."
+)
+@click.option(
+    "--prefer", metavar="SCHEME|MIN", help="A scheme to choose when it fits (Q4_K_M) or a minimum (bits>=4)."
+)
+@click.option(
+    "--context",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Tokens of context for the KV cache (default 8192).",
+)
 @click.option("--no-mmproj", is_flag=True, help="Leave multimodal projectors out.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object: files, mmproj, estimate, reasons, rejected.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: files, mmproj, estimate, reasons, rejected."
+)
 def pick_command(  # type: ignore[no-untyped-def]
     listing, memory: str, prefer: str | None, context: int | None, no_mmproj: bool, as_json: bool
 ) -> None:
@@ -351,7 +385,12 @@ def pick_command(  # type: ignore[no-untyped-def]
 
 @cli.command("inspect", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, with mismatches: [{field, name_says, file_says}].")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object per file, with mismatches: [{field, name_says, file_says}].",
+)
 def inspect_command(paths: tuple[str, ...], as_json: bool) -> None:
     """Read each model file's header and check it against the file's own name.
 
@@ -367,7 +406,9 @@ def inspect_command(paths: tuple[str, ...], as_json: bool) -> None:
         except InspectError as err:
             failed += 1
             if as_json:
-                click.echo(json.dumps({"path": path, "error": str(err), "offset": err.offset}, ensure_ascii=False))
+                click.echo(
+                    json.dumps({"path": path, "error": str(err), "offset": err.offset}, ensure_ascii=False)
+                )
             click.echo(f"modelname: cannot read {path}: {err}", err=True)
             continue
         if as_json:
@@ -399,12 +440,16 @@ def _render_inspection(info) -> None:  # type: ignore[no-untyped-def]
     if info.layers:
         shape = f"{info.layers} layers"
         if info.attention_heads:
-            shape += f", {info.attention_heads} attention heads, {info.kv_heads} KV heads of {info.key_length}"
+            shape += (
+                f", {info.attention_heads} attention heads, {info.kv_heads} KV heads of {info.key_length}"
+            )
         if info.experts:
             shape += f", {info.experts} experts ({info.experts_used} per token)"
         rows.append(("shape", shape))
     if info.tensor_types:
-        mix = ", ".join(f"{t.type} {t.tensors} ({format_bytes(t.bytes).split(' (')[0]})" for t in info.tensor_types)
+        mix = ", ".join(
+            f"{t.type} {t.tensors} ({format_bytes(t.bytes).split(' (')[0]})" for t in info.tensor_types
+        )
         rows.append(("tensors", f"{info.tensor_count:,}: {mix}"))
     if info.weight_bytes is not None:
         bpw = f", {info.bits_per_weight:g} bits per weight" if info.bits_per_weight else ""
@@ -417,7 +462,9 @@ def _render_inspection(info) -> None:  # type: ignore[no-untyped-def]
     rows.append(("on disk", f"{files}{format_bytes(info.size_bytes)}"))
     if info.mismatches:
         for mm in info.mismatches:
-            rows.append(("MISMATCH", f"{mm.field}: the name says {mm.name_says}, the file says {mm.file_says}"))
+            rows.append(
+                ("MISMATCH", f"{mm.field}: the name says {mm.name_says}, the file says {mm.file_says}")
+            )
     else:
         checked = info.format in ("gguf", "safetensors")
         rows.append(("check", "the name agrees with the file" if checked else "the name was not checked"))

@@ -132,14 +132,23 @@ def report(paths: Iterable[str | Path], wrong: int = 30, out: Any = None) -> flo
             wrong_rows.append((fx, bad))
     all_total, all_right = sum(total.values()), sum(right.values())
     share = all_right / all_total if all_total else 1.0
-    print(f"{rows} fixture rows, {all_total} labelled field values, {all_right} right ({100 * share:.2f}%)", file=out)
+    print(
+        f"{rows} fixture rows, {all_total} labelled field values, {all_right} right ({100 * share:.2f}%)",
+        file=out,
+    )
     print(file=out)
     print(f"{'field':16s} {'right':>7s} {'of':>7s} {'share':>8s}", file=out)
     for field in sorted(total, key=lambda f: (-total[f], f)):
-        print(f"{field:16s} {right[field]:7d} {total[field]:7d} {100 * right[field] / total[field]:7.1f}%", file=out)
+        print(
+            f"{field:16s} {right[field]:7d} {total[field]:7d} {100 * right[field] / total[field]:7.1f}%",
+            file=out,
+        )
     if wrong_rows and wrong:
         xfails = sum(1 for fx, _ in wrong_rows if fx.xfail)
-        print(f"\n{len(wrong_rows)} rows with a wrong value ({xfails} of them known gaps, marked xfail):", file=out)
+        print(
+            f"\n{len(wrong_rows)} rows with a wrong value ({xfails} of them known gaps, marked xfail):",
+            file=out,
+        )
         for fx, bad in wrong_rows[:wrong]:
             mark = " [xfail]" if fx.xfail else ""
             print(f"  {fx.where}  {fx.name}{mark}", file=out)
@@ -153,7 +162,9 @@ def report(paths: Iterable[str | Path], wrong: int = 30, out: Any = None) -> flo
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--wrong", default=30, show_default=True, help="How many wrong rows to list.")
-@click.option("--min", "minimum", type=float, default=None, help="Exit 1 when the share right is below this (0-1).")
+@click.option(
+    "--min", "minimum", type=float, default=None, help="Exit 1 when the share right is below this (0-1)."
+)
 def main(paths: tuple[str, ...], wrong: int, minimum: float | None) -> None:
     """Print per-field accuracy of the parser on fixture files (default: fixtures/)."""
     share = report(paths or ("fixtures",), wrong)

@@ -199,7 +199,12 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
             f"{token} 转传他人制作的模型：{row['zh']}",
         )
     if field == "vendor" and row is not None:
-        if info.get("via") == "family" and m.family is not None and token == m.family and token != row["name"]:
+        if (
+            info.get("via") == "family"
+            and m.family is not None
+            and token == m.family
+            and token != row["name"]
+        ):
             return None  # the vendor was already explained where the name spells it, or with the family
         return (row["en"], row["zh"])
     if field == "base_model" and row is not None:
@@ -330,7 +335,11 @@ def weight_bytes(m: ModelName) -> tuple[int, float, str] | None:
     q = m.quantization
     if q is not None:
         bpw = q.file_bits_per_weight or q.bits_per_weight or q.bits
-        how = "file average" if q.file_bits_per_weight else ("exact type" if q.bits_per_weight else "nominal bits")
+        how = (
+            "file average"
+            if q.file_bits_per_weight
+            else ("exact type" if q.bits_per_weight else "nominal bits")
+        )
     else:
         bpw, how = 16.0, ""
     if bpw is None:

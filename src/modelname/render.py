@@ -58,7 +58,12 @@ def render_name(m: ModelName, lang: str) -> None:
     for e in m.explanations:
         label = FIELD_LABELS.get(e.field, (e.field, e.field))[1 if zh else 0]
         token = Text(e.token if e.field != "kind" else "")
-        if e.field in ("family", "finetune", "base_model") and e.field in guesses and "guess" in e.en or "按位置" in e.zh:
+        if (
+            e.field in ("family", "finetune", "base_model")
+            and e.field in guesses
+            and "guess" in e.en
+            or "按位置" in e.zh
+        ):
             token.append(f" ({_GUESS[lang]})", style="yellow")
         table.add_row(label, token, e.zh if zh else e.en)
     console.print(table)

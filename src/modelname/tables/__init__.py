@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 __all__ = ["load", "vocabulary", "Vocabulary", "key"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(filename: str) -> tuple[dict[str, Any], ...]:
     """The rows of one table file, as plain dicts (unvalidated)."""
     from .schema import TABLES

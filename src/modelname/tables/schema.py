@@ -11,7 +11,7 @@ Every row that states a fact carries a ``source``; every row has an English
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,23 +35,6 @@ __all__ = [
     "ROLE_IDS",
 ]
 
-FUNCTION_IDS = (
-    "instruct",
-    "chat",
-    "base",
-    "coder",
-    "math",
-    "vision",
-    "audio",
-    "omni",
-    "embedding",
-    "reranker",
-    "reasoning",
-    "tool-use",
-    "fim",
-    "guard",
-    "ocr",
-)
 CATEGORY_IDS = ("chat", "embedding", "reranker", "image-generation", "speech", "video")
 METHOD_IDS = (
     "gguf",
@@ -109,6 +92,7 @@ Function = Literal[
     "ocr",
 ]
 Category = Literal["chat", "embedding", "reranker", "image-generation", "speech", "video"]
+FUNCTION_IDS: tuple[str, ...] = get_args(Function)
 
 
 class _Row(BaseModel):

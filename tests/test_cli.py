@@ -101,3 +101,32 @@ def test_python_dash_m():
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["family"] == "GPT"
+
+
+def test_explain_an_ollama_alias_says_what_it_really_is():
+    result = run("explain", "deepseek-r1:7b")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "→ DeepSeek-R1-Distill-Qwen-7B" in out
+    assert "DeepSeek-R1-Distill-Qwen-7B: a 7B Qwen-based model fine-tuned on DeepSeek-R1's outputs" in out
+    assert "not the 671B DeepSeek-R1" in out
+    zh = " ".join(run("explain", "--lang", "zh", "deepseek-r1:7b").output.split())
+    assert "蒸馏" in zh and "DeepSeek-R1-Distill-Qwen-7B" in zh
+
+
+def test_vocab_lists_each_table():
+    for table in ("families", "quants", "formats", "tags", "vendors", "providers", "ollama"):
+        result = run("vocab", table)
+        assert result.exit_code == 0, table
+        assert "entries" in result.output
+    lines = run("vocab", "quants", "--json").output.splitlines()
+    assert any(json.loads(line)["scheme"] == "Q4_K_M" for line in lines)
+    schema = json.loads(run("vocab", "families", "--schema").output)
+    assert schema["additionalProperties"] is False
+    assert "通义千问" in run("vocab", "families", "--lang", "zh").output
+
+
+def test_explain_terms_in_chinese():
+    result = run("explain", "--lang", "zh", "AWQ", "mmproj", "distill")
+    assert result.exit_code == 0
+    assert "激活感知" in result.output and "多模态投影器" in result.output and "蒸馏" in result.output

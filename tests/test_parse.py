@@ -172,3 +172,28 @@ def test_unknown_words_are_not_errors():
 def test_non_str_input():
     with pytest.raises(TypeError):
         modelname.parse(None)  # type: ignore[arg-type]
+
+
+def test_huge_input_is_refused_quickly():
+    import time
+
+    for text in ("a" * 100_000, "-" * 100_000, "Qwen-" * 20_000, "\x00" * 100_000):
+        start = time.perf_counter()
+        with pytest.raises(InvalidModelName):
+            modelname.parse(text)
+        assert time.perf_counter() - start < 1.0  # generous: the length is checked before anything else
+
+
+def test_long_but_valid_names_stay_linear():
+    import time
+
+    start = time.perf_counter()
+    modelname.parse("-".join(["Zorblax"] * 60) + "-7B")  # about 480 characters
+    modelname.parse("q" * 500)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_chinese_names():
+    m = modelname.parse("通义千问-7B-Chat")
+    assert (m.vendor, m.family, m.parameters.label, m.functions) == ("Alibaba", "Qwen", "7B", ("chat",))
+    assert modelname.parse("讯飞星火-v3.5").family == "Spark"

@@ -1524,7 +1524,10 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
                 r.functions.append(fn)
                 r.source("functions", "table")
         if note is not None and note.get("en"):
-            r.note("version", r.version or "", {"en": note["en"], "zh": note["zh"]})
+            # The table's note on this version replaces the plain "Version R1 of the model."
+            token = next((n.token for n in r.notes if n.field == "version" and n.row is None), r.version or "")
+            r.notes = [n for n in r.notes if not (n.field == "version" and n.row is None)]
+            r.note("version", token, {"en": note["en"], "zh": note["zh"]})
     if r.parameters is None and r.context_length is not None and r.context_from_m is not None:
         # Tiny-2M: a small M figure is a context length only beside a parameter size (…-7B-1M)
         size = parse_size(r.context_from_m.replace("m", "M").upper().replace("M", "M"), m_is_size=True)

@@ -152,6 +152,8 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
     if field == "parameters":
         return _parameters_text(token, info, row)
     if field == "version":
+        if row is not None and row.get("en"):
+            return (row["en"], row["zh"])  # the family table's note on this version (DeepSeek R1)
         v = info.get("version", token)
         return (f"Version {v} of the model.", f"模型的第 {v} 版。")
     if field == "date":
@@ -357,7 +359,7 @@ def hardware_class(gb: float) -> tuple[str, str]:
         )
     if gb <= 22:
         return ("a 24 GB GPU or a Mac with 32 GB of memory", "一张 24 GB 显卡或 32 GB 内存的 Mac")
-    if gb <= 45:
+    if gb <= 48:
         return (
             "a 48 GB GPU, two 24 GB GPUs or a Mac with 64 GB",
             "一张 48 GB 显卡、两张 24 GB 显卡或 64 GB 内存的 Mac",
@@ -380,7 +382,7 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
     if m.quantization is None and m.kind == "ollama_tag":
         # Ollama's size tags download a 4-bit Q4_K_M build by default.
         q4 = nbytes * 4.8944 / 16 / 1e9
-        where_en, where_zh = hardware_class(q4 * 1.2)
+        where_en, where_zh = hardware_class(q4 * 1.1)
         return (
             f"{p.label} × Q4_K_M",
             f"Ollama's tags without a quant download a 4-bit build (usually Q4_K_M): about {q4:,.1f} GB of weights"
@@ -391,7 +393,7 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
     if m.quantization is None:
         # No quant in the name: give the 16-bit size and what a common 4-bit quant would take.
         q4 = nbytes * 4.8944 / 16 / 1e9
-        where_en, where_zh = hardware_class(q4 * 1.2)
+        where_en, where_zh = hardware_class(q4 * 1.1)
         return (
             f"{p.label} × 16-bit",
             f"About {gb:,.1f} GB of weights at 16 bits per weight{moe_en}; quantized to Q4_K_M about {q4:,.1f} GB, "
@@ -399,7 +401,7 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
             f"16 位精度下权重约 {gb:,.1f} GB{moe_zh}；量化为 Q4_K_M 约 {q4:,.1f} GB，适合{where_zh}。"
             f"这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
         )
-    where_en, where_zh = hardware_class(gb * 1.2)
+    where_en, where_zh = hardware_class(gb * 1.1)
     return (
         f"{p.label} × {m.quantization.scheme}",
         f"Roughly {gb:,.1f} GB of weights ({p.label} parameters × {bpw:g} bits ÷ 8, {how}){moe_en}. "

@@ -130,3 +130,13 @@ def test_explain_terms_in_chinese():
     result = run("explain", "--lang", "zh", "AWQ", "mmproj", "distill")
     assert result.exit_code == 0
     assert "激活感知" in result.output and "多模态投影器" in result.output and "蒸馏" in result.output
+
+
+def test_guesses_are_marked_as_guesses():
+    out = run("explain", "Zorblax-Frobnicate-7B").output
+    assert "Zorblax (guess)" in out and "Frobnicate (guess)" in out
+    assert "7B (guess)" not in out
+    zh = run("explain", "--lang", "zh", "Zorblax-Frobnicate-7B").output
+    assert "Zorblax (推测)" in zh
+    known = run("explain", "Qwen2.5-7B-Instruct-abliterated").output
+    assert "(guess)" not in known

@@ -1525,7 +1525,9 @@ def _conclude(skel: Skeleton, r: Reading, vocab: Vocabulary) -> None:
                 r.source("functions", "table")
         if note is not None and note.get("en"):
             # The table's note on this version replaces the plain "Version R1 of the model."
-            token = next((n.token for n in r.notes if n.field == "version" and n.row is None), r.version or "")
+            token = next(
+                (n.token for n in r.notes if n.field == "version" and n.row is None), r.version or ""
+            )
             r.notes = [n for n in r.notes if not (n.field == "version" and n.row is None)]
             r.note("version", token, {"en": note["en"], "zh": note["zh"]})
     if r.parameters is None and r.context_length is not None and r.context_from_m is not None:

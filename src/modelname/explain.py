@@ -15,7 +15,11 @@ if TYPE_CHECKING:
     from ._reader import Note
     from .model import ModelName
 
-__all__ = ["explanations", "FIELD_LABELS", "KIND_LABELS", "weight_bytes", "hardware_class"]
+__all__ = ["explanations", "FIELD_LABELS", "KIND_LABELS", "GUESS_EN", "weight_bytes", "hardware_class"]
+
+# Every explanation of a value placed by position alone ends with this (render marks it as a guess).
+GUESS_EN = "a guess from its position"
+GUESS_ZH = "按位置猜测"
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "kind": ("kind", "名称类型"),
@@ -172,8 +176,8 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
         )
     if field == "family" and row is None:
         return (
-            f"{token}: not a family the tables know; read as this model's own name because it leads the name (a guess from its position).",
-            f"{token}：词表中没有这个系列；因为位于名称开头，推断为该模型自己的名字（按位置猜测）。",
+            f"{token}: not a family the tables know; read as this model's own name because it leads the name ({GUESS_EN}).",
+            f"{token}：词表中没有这个系列；因为位于名称开头，推断为该模型自己的名字（{GUESS_ZH}）。",
         )
     if field == "finetune" and row is None:
         if info.get("tokens"):
@@ -187,8 +191,8 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
                 f"{token}：该微调版本自己的版本号（基座模型的版本在前面）。",
             )
         return (
-            f"{token}: a name word of this fine-tune, merge or edition (not in the tables; placed by its position).",
-            f"{token}：该微调、合并或版本的名字（词表中没有，按位置判断）。",
+            f"{token}: a name word of this fine-tune, merge or edition (not in the tables; {GUESS_EN}).",
+            f"{token}：该微调、合并或版本的名字（词表中没有，{GUESS_ZH}）。",
         )
     if field == "organization" and row is None:
         return (

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .explain import FIELD_LABELS
+from .explain import FIELD_LABELS, GUESS_EN
 
 if TYPE_CHECKING:
     from .model import ModelName
@@ -54,16 +54,10 @@ def render_name(m: ModelName, lang: str) -> None:
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("token", max_width=24, overflow="fold")
     table.add_column("meaning", ratio=1, overflow="fold")
-    guesses = {f for f, s in m.provenance if s == "pattern"}
     for e in m.explanations:
         label = FIELD_LABELS.get(e.field, (e.field, e.field))[1 if zh else 0]
         token = Text(e.token if e.field != "kind" else "")
-        if (
-            e.field in ("family", "finetune", "base_model")
-            and e.field in guesses
-            and "guess" in e.en
-            or "按位置" in e.zh
-        ):
+        if GUESS_EN in e.en:  # a value placed by its position alone
             token.append(f" ({_GUESS[lang]})", style="yellow")
         table.add_row(label, token, e.zh if zh else e.en)
     console.print(table)

@@ -73,27 +73,11 @@ def _build(name: str, r: Reading) -> ModelName:
     )
 
 
-_FIELD_ORDER = (
-    "provider",
-    "organization",
-    "vendor",
-    "family",
-    "version",
-    "variant",
-    "parameters",
-    "context_length",
-    "date",
-    "distill",
-    "base_model",
-    "functions",
-    "category",
-    "finetune",
-    "training",
-    "quantization",
-    "format",
-    "role",
-    "shard",
-    "resolved",
+# Provenance is listed in the order of the result's own fields.
+_FIELD_ORDER = tuple(
+    f
+    for f in ModelName.model_fields
+    if f not in ("name", "schema_version", "kind", "provenance", "unrecognized")
 )
 
 

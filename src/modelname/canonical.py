@@ -34,16 +34,21 @@ _KEPT = ("family", "version", "parameters", "quantization", "format", "shard")
 
 
 def render(m: ModelName) -> str | None:
-    """The canonical name; of the ways to write it, the first that parses back to the same parts."""
-    first = None
+    """The canonical name; of the ways to write it, the first that parses back to the same parts.
+
+    The ways differ only for names with a letter-and-number fine-tune word or a projector; every
+    other name has one spelling, returned without parsing it again.
+    """
+    texts: list[str] = []
     for late_words, mmproj_first in ((True, True), (False, True), (True, False)):
         text = _compose(m, late_words, mmproj_first)
         if text is None:
             return None
-        first = first or text
-        if _keeps(m, text):
-            return text
-    return first
+        if text not in texts:
+            texts.append(text)
+    if len(texts) == 1:
+        return texts[0]
+    return next((text for text in texts if _keeps(m, text)), texts[0])
 
 
 def _keeps(m: ModelName, text: str) -> bool:

@@ -583,14 +583,14 @@ def test_jobs_give_the_same_rows_in_the_same_order(monkeypatch):
 
 def test_repeated_names_are_parsed_once(monkeypatch):
     calls = []
-    real = A._parse_uncached
+    real = A.parse_uncached
 
     def counting(name):
         calls.append(name)
         return real(name)
 
     A._flat.cache_clear()
-    monkeypatch.setattr(A, "_parse_uncached", counting)
+    monkeypatch.setattr(A, "parse_uncached", counting)
     out = list(modelname.annotate(["Zephyr-7B-beta"] * 50 + ["Zephyr-7B-alpha"] * 50))
     assert len(out) == 100
     assert sorted(calls) == ["Zephyr-7B-alpha", "Zephyr-7B-beta"]

@@ -86,7 +86,6 @@ class Skeleton:
     url: Piece | None
     namespaces: tuple[Piece, ...]
     leaf: tuple[Chunk, ...]
-    ext: Piece | None
     tags: tuple[tuple[Chunk, ...], ...]
 
 
@@ -202,15 +201,13 @@ def _make_parser() -> Any:
             return tuple(t.start_pos for t in items)
 
         def leaf(self, items: list[Any]) -> tuple[Any, ...]:
-            chunks, seps, ext = [], [None], None
+            chunks, seps = [], [None]
             for item in items:
                 if isinstance(item, tuple):
                     chunks.append(item)
-                elif item.type == "SEP":
+                else:  # SEP
                     seps.append(item.start_pos)
-                else:  # EXT
-                    ext = item.start_pos
-            return ("leaf", tuple(zip(chunks, seps)), ext)
+            return ("leaf", tuple(zip(chunks, seps)))
 
         def tag(self, items: list[Any]) -> tuple[Any, ...]:
             chunks, seps = [], [items[0].start_pos]  # the COLON is the first chunk's separator
@@ -234,7 +231,7 @@ def _make_parser() -> Any:
                 else:
                     namespaces.append(item.start_pos)
             assert leaf is not None
-            return (url, tuple(namespaces), leaf[1], leaf[2], tuple(tags))
+            return (url, tuple(namespaces), leaf[1], tuple(tags))
 
     return Lark(
         grammar_text(),
@@ -312,8 +309,6 @@ def _unexpected(piece: Piece, pieces: list[Piece], index: int) -> str:
         if prev.kind == "COLON":
             return "two ':' in a row"
         return "unexpected ':'"
-    if piece.kind == "EXT":
-        return f"an extension {piece.text!r} needs a name before it"
     return f"unexpected {piece.text!r}"
 
 
@@ -342,13 +337,12 @@ def check(text: str) -> str:
 def skeleton(text: str) -> Skeleton:
     """Lex and parse ``text`` (already checked) into its :class:`Skeleton`."""
     pieces = lex(text)
-    url, namespaces, leaf, ext, tags = _plan(text, pieces)
+    url, namespaces, leaf, tags = _plan(text, pieces)
     return Skeleton(
         text=text,
         url=pieces[url] if url is not None else None,
         namespaces=tuple(pieces[i] for i in namespaces),
         leaf=_chunks(leaf, pieces),
-        ext=pieces[ext] if ext is not None else None,
         tags=tuple(_chunks(tag, pieces) for tag in tags),
     )
 

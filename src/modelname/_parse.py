@@ -1,17 +1,24 @@
-"""``parse()``: check the text, build its skeleton, read it, return a :class:`ModelName`."""
+"""``parse()``: check the text, build its skeleton, read it, return a :class:`ModelName`.
+
+    text ──check──▶ text ──skeleton (grammar)──▶ Skeleton ──read (stages)──▶ Reading ──build──▶ ModelName
+
+The result carries the reading's notes as its evidence, so explanations, the canonical name and
+batch columns are derived from the result alone.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from ._grammar import check, skeleton
-from ._reader import Note, Reading, read
+from ._read import Reading, read
 from .errors import InvalidModelName
-from .model import ModelName
+from .model import ModelName, with_evidence
 
-__all__ = ["parse", "reading"]
+__all__ = ["parse", "parse_uncached", "CACHE_SIZE"]
 
-_CACHE_SIZE = 8192
+CACHE_SIZE = 8192
+"""Distinct names whose results are kept (results are immutable, so they can be shared)."""
 
 
 def parse(name: str) -> ModelName:
@@ -24,28 +31,25 @@ def parse(name: str) -> ModelName:
     """
     if not isinstance(name, str):
         raise TypeError(f"parse() takes a str, not {type(name).__name__}")
-    return _parse(name)[0]
+    return _cached(name)
 
 
-def reading(name: str) -> tuple[ModelName, tuple[Note, ...]]:
-    """The result and the reader's notes (which token filled which field, from which table row)."""
-    return _parse(name)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _parse(name: str) -> tuple[ModelName, tuple[Note, ...]]:
+def parse_uncached(name: str) -> ModelName:
+    """:func:`parse` without the cache of recent results (for batch workers with their own)."""
     text = check(name)
     offset = len(name) - len(name.lstrip(" "))
     try:
         skel = skeleton(text)
     except InvalidModelName as err:
         raise err.shifted(name, offset) from None
-    r = read(skel)
-    return _build(name, r), tuple(r.notes)
+    return _build(name, read(skel))
+
+
+_cached = lru_cache(maxsize=CACHE_SIZE)(parse_uncached)
 
 
 def _build(name: str, r: Reading) -> ModelName:
-    return ModelName(
+    m = ModelName(
         name=name,
         kind=r.kind,
         provider=" ".join(text for _pos, text in sorted(r.provider)) or None,
@@ -71,13 +75,12 @@ def _build(name: str, r: Reading) -> ModelName:
         provenance=tuple((k, r.sources[k]) for k in _FIELD_ORDER if k in r.sources and _filled(r, k)),
         unrecognized=tuple(r.unrecognized),
     )
+    return with_evidence(m, tuple(r.notes))
 
 
 # Provenance is listed in the order of the result's own fields.
 _FIELD_ORDER = tuple(
-    f
-    for f in ModelName.model_fields
-    if f not in ("name", "schema_version", "kind", "provenance", "unrecognized")
+    f for f in ModelName.model_fields if f not in ("name", "schema_version", "kind", "provenance", "unrecognized")
 )
 
 

@@ -32,7 +32,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._parse import _parse
+from ._parse import parse_uncached
 from .errors import InvalidModelName
 
 if TYPE_CHECKING:
@@ -257,7 +257,6 @@ class _Flat(NamedTuple):
     explanations: tuple[tuple[str, str], ...] | None
 
 
-_parse_uncached: Callable[[str], Any] = getattr(_parse, "__wrapped__", _parse)
 
 
 def _join(items: Sequence[str]) -> str | None:
@@ -328,7 +327,7 @@ def _invalid(err: InvalidModelName) -> str:
 def _flat(name: str, lang: str | None) -> _Flat | str:
     """The flat values of one name (cached), or the reason it is not a name."""
     try:
-        m = _parse_uncached(name)[0]
+        m = parse_uncached(name)
         return _flatten(m, lang)
     except InvalidModelName as err:
         return _invalid(err)

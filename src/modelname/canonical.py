@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .tables import key, vocabulary
+
 if TYPE_CHECKING:
     from .model import ModelName
 
@@ -30,39 +32,12 @@ def _word(text: str) -> str:
     return "-".join(text.split())
 
 
-_KEPT = ("family", "version", "parameters", "quantization", "format", "shard")
-
-
 def render(m: ModelName) -> str | None:
-    """The canonical name; of the ways to write it, the first that parses back to the same parts.
-
-    The ways differ only for names with a letter-and-number fine-tune word or a projector; every
-    other name has one spelling, returned without parsing it again.
-    """
-    texts: list[str] = []
-    for late_words, mmproj_first in ((True, True), (False, True), (True, False)):
-        text = _compose(m, late_words, mmproj_first)
-        if text is None:
-            return None
-        if text not in texts:
-            texts.append(text)
-    if len(texts) == 1:
-        return texts[0]
-    return next((text for text in texts if _keeps(m, text)), texts[0])
+    """The canonical name (see the module docstring), from the result's fields alone."""
+    return _compose(m)
 
 
-def _keeps(m: ModelName, text: str) -> bool:
-    from ._parse import parse
-    from .errors import InvalidModelName
-
-    try:
-        again = parse(text)
-    except InvalidModelName:
-        return False
-    return all(getattr(again, f) == getattr(m, f) for f in _KEPT)
-
-
-def _compose(m: ModelName, late_words: bool, mmproj_first: bool) -> str | None:
+def _compose(m: ModelName) -> str | None:
     if m.family is None and m.parameters is None and m.quantization is None:
         return None
     base: list[str] = []
@@ -91,13 +66,11 @@ def _compose(m: ModelName, late_words: bool, mmproj_first: bool) -> str | None:
     finetune.extend(m.finetune)
     finetune.extend(m.training)
     late: list[str] = []
-    if m.version is None and late_words:
+    if m.version is None:
         # A letter-and-number word right after the name would read as its version (R1);
         # keep such words at the end, where the original name had them.
-        from .tables import vocabulary
-
         tags = vocabulary().tags
-        late = [w for w in finetune if re.fullmatch(r"[A-Za-z]\d+", w) and w.lower() not in tags]
+        late = [w for w in finetune if re.fullmatch(r"[A-Za-z]\d+", w) and key(w) not in tags]
         finetune = [w for w in finetune if w not in late]
     if m.date:
         version_part.append(_date_token(m))
@@ -113,10 +86,8 @@ def _compose(m: ModelName, late_words: bool, mmproj_first: bool) -> str | None:
             scheme = scheme.split(" ", 1)[1]  # a bare 4.65bpw says EXL2 by itself
         encoding.append(scheme.replace(" ", "-"))
     kind: list[str] = []
-    if m.role == "mmproj" and mmproj_first:
+    if m.role == "mmproj":
         base.insert(0, "mmproj")
-    elif m.role == "mmproj":
-        kind.append("mmproj")
     elif m.role == "lora":
         kind.append("LoRA")
     extension = ""
@@ -158,36 +129,16 @@ def _version_token(m: ModelName) -> str:
     not read as a date, unless ``v`` is one of the family's version letters (DeepSeek V3)."""
     version = m.version or ""
     if version.isdigit() and len(version) >= 4:
-        from .tables import vocabulary
-
         row = vocabulary().families.get(m.family or "")
-        letters = {x.lower() for x in (row or {}).get("version_letters", ())}
+        letters = {x.lower() for x in (row.version_letters if row is not None else ())}
         if "v" not in letters:
             return "v" + version
     return version
 
 
-_FUNCTION_WORDS = {
-    "instruct": "Instruct",
-    "chat": "Chat",
-    "base": "Base",
-    "coder": "Coder",
-    "math": "Math",
-    "vision": "Vision",
-    "audio": "Audio",
-    "omni": "Omni",
-    "embedding": "Embedding",
-    "reranker": "Reranker",
-    "reasoning": "Reasoning",
-    "tool-use": "Tool-Use",
-    "fim": "FIM",
-    "guard": "Guard",
-    "ocr": "OCR",
-}
-
-
 def _function_word(fn: str) -> str:
-    return _FUNCTION_WORDS.get(fn, fn)
+    row = vocabulary().functions.get(fn)
+    return row.word if row is not None else fn
 
 
 def _date_token(m: ModelName) -> str:
@@ -195,10 +146,8 @@ def _date_token(m: ModelName) -> str:
     if re.fullmatch(r"\d{4}-\d\d-\d\d", date):
         return date.replace("-", "")
     if re.fullmatch(r"\d{4}-\d\d", date):
-        from .tables import vocabulary
-
-        row = vocabulary().families.get(m.family or "") or {}
-        if row.get("date_format") == "mmyy":
+        row = vocabulary().families.get(m.family or "")
+        if row is not None and row.date_format == "mmyy":
             return date[5:] + date[2:4]  # AI2 writes month then year (0424)
         return date[2:4] + date[5:]
     return date

@@ -109,7 +109,7 @@ def vocab(table: str, as_json: bool, schema: bool, lang: str | None) -> None:
     rows = load(filename)
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(json.dumps(row.model_dump(mode="json"), ensure_ascii=False))
         return
     render_vocab(table, rows, lang or default_lang())
 

@@ -1,21 +1,24 @@
 """Plain-language explanations of a parsed name, in English and Chinese.
 
-Sentences for table knowledge come from the tables' ``en``/``zh`` texts; values
-read from a shape (sizes, dates, versions …) get a sentence built here.  Guesses
-(a value placed by position only) say so.
+Sentences for table knowledge come from the tables' ``en``/``zh`` texts; values read from a
+shape (sizes, dates, versions …) get a sentence built here.  Guesses (a value placed by position
+only) say so.  The explanations are built from the result alone: from the reading's evidence
+(``ModelName.evidence``: which token, which table row) for the fields that still hold what was
+read, and from the field values for the rest (a result loaded from JSON, or changed since).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .model import Explanation
+from ._read.state import Note
+from .parts import Explanation
+from .tables import key, vocabulary
 
 if TYPE_CHECKING:
-    from ._reader import Note
     from .model import ModelName
 
-__all__ = ["explanations", "FIELD_LABELS", "KIND_LABELS", "GUESS_EN", "weight_bytes", "hardware_class"]
+__all__ = ["explanations", "FIELD_LABELS", "GUESS_EN", "weight_bytes", "hardware_class", "kind_text"]
 
 # Every explanation of a value placed by position alone ends with this (render marks it as a guess).
 GUESS_EN = "a guess from its position"
@@ -48,61 +51,35 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "unrecognized": ("unrecognized", "未识别"),
 }
 
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "hf_repo": (
-        "A model repository id (Hugging Face or ModelScope: namespace/name).",
-        "模型仓库 ID（Hugging Face 或魔搭社区：命名空间/名称）。",
-    ),
-    "gguf_file": (
-        "A GGUF model file, for llama.cpp, Ollama and LM Studio.",
-        "GGUF 模型文件，可用于 llama.cpp、Ollama 和 LM Studio。",
-    ),
-    "file": ("A model file name.", "模型文件名。"),
-    "ollama_tag": (
-        "An Ollama model tag (model:tag); `ollama pull` downloads it as GGUF.",
-        "Ollama 模型标签（模型:标签）；`ollama pull` 会以 GGUF 形式下载。",
-    ),
-    "api_name": (
-        "A model id used with an API or serving platform.",
-        "在 API 或服务平台上使用的模型 ID。",
-    ),
-}
-
-CATEGORY_LABELS: dict[str, tuple[str, str]] = {
-    "chat": ("text generation and chat", "文本生成/对话"),
-    "embedding": ("embedding (text to vectors for search)", "嵌入（把文本变成向量用于检索）"),
-    "reranker": ("reranking search results", "重排序（给检索结果重新排序）"),
-    "image-generation": ("image generation", "图像生成"),
-    "speech": ("speech (recognition or synthesis)", "语音（识别或合成）"),
-    "video": ("video generation or understanding", "视频生成或理解"),
-}
+def kind_text(kind: str) -> tuple[str, str]:
+    """What a name of this kind is (kinds.toml), in English and Chinese."""
+    row = vocabulary().kinds[kind]
+    return row.en, row.zh
 
 
 def explanations(m: ModelName) -> tuple[Explanation, ...]:
-    from ._parse import reading
-
-    try:
-        parsed, notes = reading(m.name)
-    except Exception:  # a hand-built ModelName whose name does not parse
-        notes = ()
+    """One sentence per recognized part (kind first, unrecognized words last), EN and ZH."""
+    ev = m._evidence
+    if ev is not None and ev.explained and not ev.changed(m):
+        return ev.explained  # loaded from JSON and unchanged: the sentences it came with
+    v = vocabulary()
     out: list[Explanation] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
 
     def add(field: str, token: str, en: str, zh: str) -> None:
         if (field, token, en) in seen or not en:
             return
-        seen.add((field, token, en))  # type: ignore[arg-type]
+        seen.add((field, token, en))
         out.append(Explanation(field=field, token=token, en=en, zh=zh))
 
-    en, zh = KIND_LABELS[m.kind]
-    add("kind", m.name, en, zh)
-    for note in notes:
+    add("kind", m.name, *kind_text(m.kind))
+    for note in _notes(m):
         text = _note_text(note, m)
         if text is not None:
             add(note.field, note.token, *text)
-    if m.category is not None and m.category in CATEGORY_LABELS:
-        cen, czh = CATEGORY_LABELS[m.category]
-        add("category", m.category, f"Kind of model: {cen}.", f"模型类别：{czh}。")
+    category = v.categories.get(m.category or "")
+    if category is not None:
+        add("category", category.id, f"Kind of model: {category.en}.", f"模型类别：{category.zh}。")
     size = _size_text(m)
     if size is not None:
         add("size", size[0], size[1], size[2])
@@ -116,6 +93,16 @@ def explanations(m: ModelName) -> tuple[Explanation, ...]:
             f"未识别：{words}——词表中没有这些词，位置也无法说明它们的含义。",
         )
     return tuple(out)
+
+
+def _notes(m: ModelName) -> list[Note]:
+    """The reading's evidence for the fields that hold what was read, and notes made from the
+    values of the fields that do not (a result loaded from JSON and changed, or built by hand)."""
+    ev = m._evidence
+    if ev is None or not ev.notes:
+        return _data_notes(m, _DATA_FIELDS)
+    changed = ev.changed(m)
+    return list(m.evidence) + _data_notes(m, [f for f in _DATA_FIELDS if f in changed])
 
 
 _RANK = {
@@ -156,8 +143,8 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
     if field == "parameters":
         return _parameters_text(token, info, row)
     if field == "version":
-        if row is not None and row.get("en"):
-            return (row["en"], row["zh"])  # the family table's note on this version (DeepSeek R1)
+        if row is not None and row.en:
+            return (row.en, row.zh)  # the family table's note on this version (DeepSeek R1)
         v = info.get("version", token)
         return (f"Version {v} of the model.", f"模型的第 {v} 版。")
     if field == "date":
@@ -201,26 +188,26 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
         )
     if field == "organization" and info.get("uploader"):
         return (
-            f"{token} re-uploads models made by others: {row['en']}",
-            f"{token} 转传他人制作的模型：{row['zh']}",
+            f"{token} re-uploads models made by others: {row.en}",
+            f"{token} 转传他人制作的模型：{row.zh}",
         )
     if field == "vendor" and row is not None:
         if (
             info.get("via") == "family"
             and m.family is not None
             and token == m.family
-            and token != row["name"]
+            and token != row.name
         ):
             return None  # the vendor was already explained where the name spells it, or with the family
-        return (row["en"], row["zh"])
+        return (row.en, row.zh)
     if field == "base_model" and row is not None:
         v = info.get("version")
-        label = f"{row['name']} {v}" if v else row["name"]
+        label = f"{row.name} {v}" if v else row.name
         if m.distill and label in (m.distill.base, m.distill.teacher):
             return None
         return (
-            f"Built on {label}: {row['en']}",
-            f"基于 {label}：{row['zh']}",
+            f"Built on {label}: {row.en}",
+            f"基于 {label}：{row.zh}",
         )
     if field == "distill":
         d = m.distill
@@ -229,7 +216,7 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
                 f"Distilled: a {d.base} model trained on the outputs of {d.teacher} (the teacher), to copy its abilities at a smaller size — it is not {d.teacher} itself.",
                 f"蒸馏：用 {d.teacher}（教师模型）的输出训练出的 {d.base} 模型，以较小体积学习其能力——它并不是 {d.teacher} 本身。",
             )
-        return (row["en"], row["zh"]) if row else None
+        return (row.en, row.zh) if row else None
     if field == "quantization" and row is None:
         if info.get("bits") is not None:
             b = info["bits"]
@@ -237,8 +224,8 @@ def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
         if info.get("head_bits") is not None:
             return None
         return None
-    if row is not None and row.get("en"):
-        return (row["en"], row["zh"])
+    if row is not None and getattr(row, "en", None):
+        return (row.en, row.zh)
     return None
 
 
@@ -248,11 +235,11 @@ def _parameters_text(token: str, info: dict[str, Any], row: dict[str, Any] | Non
     if info.get("known_total") is not None:
         t = info["known_total"]
         return (
-            f"{token} does not state the total: the {row['name'] if row else 'family'} tables give {_billions(t)} parameters in all.",
+            f"{token} does not state the total: the {row.name if row else 'family'} tables give {_billions(t)} parameters in all.",
             f"{token} 并未写出总参数量：据系列资料共 {_yi(t)} 参数。",
         )
-    if row is not None and row.get("en"):  # a MoE marker word
-        return (row["en"], row["zh"])
+    if row is not None and getattr(row, "en", None):  # a MoE marker word
+        return (row.en, row.zh)
     label = info.get("label", token)
     total, active, experts, effective = (info.get(k) for k in ("total", "active", "experts", "effective"))
     if effective:
@@ -413,3 +400,191 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
         f"权重约 {gb:,.1f} GB（{p.label} 参数 × {bpw:g} 位 ÷ 8）{moe_zh}。"
         f"适合{where_zh}。这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
     )
+
+
+# --------------------------------------------------------------------------
+# Notes from the values alone (a result loaded from JSON, or a field changed since reading)
+# --------------------------------------------------------------------------
+
+_DATA_FIELDS = (
+    "provider",
+    "organization",
+    "family",
+    "vendor",
+    "version",
+    "variant",
+    "parameters",
+    "context_length",
+    "date",
+    "distill",
+    "base_model",
+    "functions",
+    "finetune",
+    "training",
+    "quantization",
+    "format",
+    "role",
+    "shard",
+    "resolved",
+)
+
+
+def _data_notes(m: ModelName, fields: list[str] | tuple[str, ...]) -> list[Note]:
+    """Notes for ``fields`` made from their values and the tables, as if the value had been read
+    from a name that spelled it the table's way."""
+    out: list[Note] = []
+    for field in fields:
+        if getattr(m, field) not in (None, (), ""):
+            out.extend(_DATA_NOTES[field](m))
+    return out
+
+
+def _provider_notes(m: ModelName) -> list[Note]:
+    v = vocabulary()
+    notes = []
+    for part in (m.provider or "").split(" "):
+        if part.startswith(":"):
+            notes.append(Note("provider", part, v.providers.get(("suffix", part[1:].lower()))))
+            continue
+        for word in part.split("/"):
+            row = v.providers.get(("prefix", word.lower())) or v.providers.get(("path", word.lower()))
+            notes.append(Note("provider", word, row))
+    return notes
+
+
+def _organization_notes(m: ModelName) -> list[Note]:
+    v = vocabulary()
+    org = (m.organization or "").lower()
+    uploader = v.uploaders.get(org)
+    return [Note("organization", m.organization or "", v.vendor_by_org.get(org) or uploader, {"uploader": uploader is not None})]
+
+
+def _family_notes(m: ModelName) -> list[Note]:
+    row = vocabulary().families.get(m.family or "")
+    return [Note("family", m.family or "", row, None if row is not None else {"guess": True})]
+
+
+def _vendor_notes(m: ModelName) -> list[Note]:
+    row = vocabulary().vendors.get(m.vendor or "")
+    return [Note("vendor", m.vendor or "", row)] if row is not None else []
+
+
+def _version_notes(m: ModelName) -> list[Note]:
+    fam = vocabulary().families.get(m.family or "")
+    note = fam.versions.get(m.version or "") if fam is not None else None
+    if note is not None and note.en:
+        return [Note("version", m.version or "", note)]
+    return [Note("version", m.version or "", None, {"version": m.version})]
+
+
+def _variant_notes(m: ModelName) -> list[Note]:
+    tags = vocabulary().tags
+    whole = tags.get(key(m.variant or ""))
+    if whole is not None:
+        return [Note("variant", m.variant or "", whole)]
+    return [Note("variant", word, tags.get(key(word))) for word in (m.variant or "").split("-")]
+
+
+def _parameter_notes(m: ModelName) -> list[Note]:
+    p = m.parameters
+    assert p is not None
+    info = {k: x for k, x in p.model_dump().items() if x is not None}
+    return [Note("parameters", p.label, None, info)]
+
+
+def _context_notes(m: ModelName) -> list[Note]:
+    tokens = m.context_length or 0
+    token = f"{tokens // 1024}k" if tokens % 1024 == 0 else f"{tokens:,}"
+    return [Note("context_length", token, None, {"tokens": tokens})]
+
+
+def _date_notes(m: ModelName) -> list[Note]:
+    return [Note("date", m.date or "", None, {"date": m.date})]
+
+
+def _distill_notes(m: ModelName) -> list[Note]:
+    return [Note("distill", "Distill", vocabulary().tags.get("distill"))]
+
+
+def _base_model_notes(m: ModelName) -> list[Note]:
+    words = (m.base_model or "").split(" ", 1)
+    row = vocabulary().families.get(words[0])
+    if row is None:
+        return []
+    return [Note("base_model", m.base_model or "", row, {"version": words[1] if len(words) > 1 else None})]
+
+
+def _function_notes(m: ModelName) -> list[Note]:
+    functions = vocabulary().functions
+    return [Note("functions", functions[f].word if f in functions else f, functions.get(f)) for f in m.functions]
+
+
+def _finetune_notes(m: ModelName) -> list[Note]:
+    tags = vocabulary().tags
+    return [Note("finetune", w, tags.get(key(w)), None if key(w) in tags else {"guess": True}) for w in m.finetune]
+
+
+def _training_notes(m: ModelName) -> list[Note]:
+    tags = vocabulary().tags
+    return [Note("training", w, tags.get(key(w))) for w in m.training]
+
+
+def _quantization_notes(m: ModelName) -> list[Note]:
+    v = vocabulary()
+    q = m.quantization
+    assert q is not None
+    row: Any = v.file_types.get(key(q.scheme)) if q.method in ("gguf", "ggml", None) else None
+    row = row or v.quant_words.get(key(q.scheme)) or v.methods.get(q.method or "")
+    notes = [Note("quantization", q.scheme, row, None if row is not None else {"bits": q.bits})]
+    for marker, on in (("imatrix", q.imatrix), ("ud", q.dynamic)):
+        if on:
+            notes.append(Note("quantization", marker, v.tags.get(marker)))
+    return notes
+
+
+def _format_notes(m: ModelName) -> list[Note]:
+    f = m.format
+    assert f is not None
+    token = f".{f.extension}" if f.extension else f.id.upper()
+    return [Note("format", token, vocabulary().formats.get(f.id))]
+
+
+def _role_notes(m: ModelName) -> list[Note]:
+    row = next((t for t in vocabulary().tags.values() if t.field == "role" and t.id == m.role), None)
+    return [Note("role", m.role or "", row)] if m.role != "model" else []
+
+
+def _shard_notes(m: ModelName) -> list[Note]:
+    s = m.shard
+    assert s is not None
+    return [Note("shard", f"{s.index:05d}-of-{s.total:05d}", None, {"index": s.index, "total": s.total})]
+
+
+def _resolved_notes(m: ModelName) -> list[Note]:
+    r = m.resolved
+    assert r is not None
+    rows = vocabulary().ollama.get(m.name.lower(), [])
+    return [Note("resolved", m.name, row) for row in rows if row.resolves_to == r.name]
+
+
+_DATA_NOTES = {
+    "provider": _provider_notes,
+    "organization": _organization_notes,
+    "family": _family_notes,
+    "vendor": _vendor_notes,
+    "version": _version_notes,
+    "variant": _variant_notes,
+    "parameters": _parameter_notes,
+    "context_length": _context_notes,
+    "date": _date_notes,
+    "distill": _distill_notes,
+    "base_model": _base_model_notes,
+    "functions": _function_notes,
+    "finetune": _finetune_notes,
+    "training": _training_notes,
+    "quantization": _quantization_notes,
+    "format": _format_notes,
+    "role": _role_notes,
+    "shard": _shard_notes,
+    "resolved": _resolved_notes,
+}

@@ -287,13 +287,13 @@ def _model_in_directory(d: Path) -> Path:
 def _block_sizes() -> dict[int, tuple[int, int]]:
     from .tables import load
 
-    return {row["id"]: (row["block_size"], row["type_size"]) for row in load("ggml_types.toml")}
+    return {row.id: (row.block_size, row.type_size) for row in load("ggml_types.toml")}
 
 
 def _type_names() -> dict[int, str]:
     from .tables import load
 
-    return {row["id"]: row["name"] for row in load("ggml_types.toml")}
+    return {row.id: row.name for row in load("ggml_types.toml")}
 
 
 def _read_gguf(p: Path) -> Header:
@@ -357,7 +357,7 @@ def _inspect_gguf(p: Path) -> Inspection:
             notes.append("general.file_type has llama.cpp's 'guessed' flag (1024)")
             file_type_id &= ~1024
         row = vocabulary().file_type_by_id.get(file_type_id)
-        file_type = row["scheme"] if row else f"unknown file type {file_type_id}"
+        file_type = row.scheme if row else f"unknown file type {file_type_id}"
     else:
         file_type_id = None
     main_type = max(matrix_params, key=matrix_params.__getitem__) if matrix_params else None
@@ -918,22 +918,22 @@ def _compare(
 def _gguf_quant_disagrees(
     scheme: str, file_type: str | None, file_type_id: int | None, main_type: str | None
 ) -> str | None:
-    from .tables import vocabulary
+    from .tables import key, vocabulary
 
     v = vocabulary()
-    name_row = v.file_types.get(scheme.lower())
+    name_row = v.file_types.get(key(scheme))
     if name_row is None:
         return None
     if file_type is not None:
-        file_row = v.file_types.get(file_type.lower())
+        file_row = v.file_types.get(key(file_type))
         if file_row is None:
             return None
         if file_row is name_row:
             return None
-        if name_row.get("ftype") is None and name_row["tensor_type"] == file_row["tensor_type"]:
+        if name_row.ftype is None and name_row.tensor_type == file_row.tensor_type:
             return None  # Q6_K_L, UD-Q4_K_XL: a third-party mix on top of the llama.cpp file type
         return f"{file_type} (general.file_type {file_type_id})"
-    if main_type and main_type != name_row["tensor_type"]:
+    if main_type and main_type != name_row.tensor_type:
         return f"mostly {main_type} tensors (no general.file_type)"
     return None
 

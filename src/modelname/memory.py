@@ -25,12 +25,12 @@ GPU makers and llama.cpp's logs use GiB while download pages use GB.
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from .tables import key, load, vocabulary
+from .tables.schema import Architecture, FileType
 
 if TYPE_CHECKING:
     from .model import ModelName
@@ -207,53 +207,6 @@ class MemoryEstimate(_Frozen):
 # --------------------------------------------------------------------------- the architecture table
 
 
-class Architecture(_Frozen):
-    """A row of ``tables/architectures.toml``: the attention shape of one well-known model."""
-
-    id: str
-    family: str
-    """``ModelName.family`` this row applies to."""
-    versions: list[str] = Field(min_length=1)
-    """``ModelName.version`` values this row applies to."""
-    sizes: list[str] = []
-    """Size labels as the parser normalises them (``8B``, ``30B-A3B``, ``8x7B``)."""
-    variants: list[str] = []
-    """Variants that name this model when the name has no size (``mini`` of Phi-3-mini)."""
-    bare: bool = False
-    """The one model of this family and version whose name has neither size nor variant (``phi-4``)."""
-    distill_base: str | None = None
-    """``ModelName.distill.base`` for distilled models (``Qwen`` of DeepSeek-R1-Distill-Qwen-7B)."""
-    gguf_architecture: str
-    """``general.architecture`` of this model's GGUF files."""
-    layers: int = Field(gt=0)
-    attention_heads: int = Field(gt=0)
-    kv_heads: int = Field(gt=0)
-    head_dim: int = Field(gt=0)
-    hidden_size: int = Field(gt=0)
-    context_length: int = Field(gt=0)
-    """The model's native maximum context in tokens."""
-    sliding_window: int | None = Field(default=None, gt=0)
-    """Window of the sliding-window layers, in tokens."""
-    sliding_window_layers: int = Field(default=0, ge=0)
-    """How many of ``layers`` use the sliding window."""
-    experts: int | None = None
-    experts_used: int | None = None
-    """Experts computed per token."""
-    source: str = Field(min_length=1)
-
-    def kv_shape(self) -> KVShape:
-        per_layer = 2 * self.kv_heads * self.head_dim * 2
-        windowed = self.sliding_window_layers if self.sliding_window else 0
-        return KVShape(
-            full_bytes_per_token=(self.layers - windowed) * per_layer,
-            window_bytes_per_token=windowed * per_layer,
-            window=self.sliding_window if windowed else None,
-            description=(
-                f"{self.layers} layers × {self.kv_heads} KV heads × {self.head_dim} dims × 2 (K and V) × 2 bytes"
-            ),
-        )
-
-
 class KVShape(_Frozen):
     """KV-cache bytes per token, split into full-attention and sliding-window layers."""
 
@@ -271,11 +224,21 @@ class KVShape(_Frozen):
         return self.full_bytes_per_token * tokens + self.window_bytes_per_token * windowed
 
 
-@lru_cache(maxsize=1)
 def architectures() -> tuple[Architecture, ...]:
-    """The rows of ``tables/architectures.toml``, validated."""
-    text = resources.files("modelname.tables").joinpath("architectures.toml").read_text(encoding="utf-8")
-    return tuple(Architecture.model_validate(row) for row in tomllib.loads(text).get("architecture", ()))
+    """The rows of ``tables/architectures.toml``."""
+    return vocabulary().architectures
+
+
+def kv_shape(row: Architecture) -> KVShape:
+    """The KV-cache bytes per token of an architectures.toml row (f16 K and V)."""
+    per_layer = 2 * row.kv_heads * row.head_dim * 2
+    windowed = row.sliding_window_layers if row.sliding_window else 0
+    return KVShape(
+        full_bytes_per_token=(row.layers - windowed) * per_layer,
+        window_bytes_per_token=windowed * per_layer,
+        window=row.sliding_window if windowed else None,
+        description=f"{row.layers} layers × {row.kv_heads} KV heads × {row.head_dim} dims × 2 (K and V) × 2 bytes",
+    )
 
 
 def find_architecture(m: ModelName) -> tuple[Architecture, str | None] | None:
@@ -303,7 +266,7 @@ def find_architecture(m: ModelName) -> tuple[Architecture, str | None] | None:
         return (rows[0], None) if rows else None
     if not rows:
         return None
-    if len({r.kv_shape() for r in rows}) > 1:
+    if len({kv_shape(r) for r in rows}) > 1:
         return None
     if len(rows) == 1:
         return rows[
@@ -322,20 +285,18 @@ def scheme_bits(m: ModelName) -> tuple[float, bool, str] | None:
     q = m.quantization
     if q is None:
         return None
-    from .tables import vocabulary
-
-    row = vocabulary().file_types.get(q.scheme.lower()) if q.method in ("gguf", "ggml", None) else None
+    row = vocabulary().file_types.get(key(q.scheme)) if q.method in ("gguf", "ggml", None) else None
     if row is not None:
-        scheme = row["scheme"]
-        if row.get("file_bits_per_weight"):
+        scheme = row.scheme
+        if row.file_bits_per_weight:
             return (
-                float(row["file_bits_per_weight"]),
+                float(row.file_bits_per_weight),
                 True,
                 f"{scheme}'s whole-file average, measured on Llama-3.1-8B by llama.cpp",
             )
         if scheme in _DERIVED_FILE_BPW:
             return _DERIVED_FILE_BPW[scheme], True, f"{scheme}'s whole-file average, {_DERIVED_SOURCE}"
-        if row.get("ftype") is None:
+        if row.ftype is None:
             base = _base_scheme(row)
             if base is not None:
                 bits, _, _ = base
@@ -359,17 +320,15 @@ def scheme_bits(m: ModelName) -> tuple[float, bool, str] | None:
     return None
 
 
-def _base_scheme(row: dict) -> tuple[float, bool, str] | None:
+def _base_scheme(row: FileType) -> tuple[float, bool, str] | None:
     """For third-party schemes (Q6_K_L, UD-Q4_K_XL): the largest llama.cpp file type with the same main tensor type."""
-    from .tables import load
-
     best: tuple[float, str] | None = None
     for other in load("file_types.toml"):
-        if other.get("ftype") is None or other.get("removed") or other["tensor_type"] != row["tensor_type"]:
+        if other.ftype is None or other.removed or other.tensor_type != row.tensor_type:
             continue
-        bits = other.get("file_bits_per_weight") or _DERIVED_FILE_BPW.get(other["scheme"])
+        bits = other.file_bits_per_weight or _DERIVED_FILE_BPW.get(other.scheme)
         if bits and (best is None or bits > best[0]):
-            best = (float(bits), other["scheme"])
+            best = (float(bits), other.scheme)
     return None if best is None else (best[0], True, best[1])
 
 
@@ -544,7 +503,7 @@ def estimate(m: ModelName, context_length: int | None = None) -> MemoryEstimate:
             ]
         limit = m.context_length or row.context_length
         tokens = _context(context_length, limit, notes)
-        shape = row.kv_shape()
+        shape = kv_shape(row)
         kv = _kv_figure(shape, tokens, exact=False, whose=f"{row.id} from tables/architectures.toml")
         arch_id, per_token = row.id, shape.bytes_per_token
     elif m.role in ("mmproj", "lora", "imatrix"):

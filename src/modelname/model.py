@@ -1,116 +1,31 @@
-"""The typed result of :func:`modelname.parse`: :class:`ModelName` and its parts.
+"""The typed result of :func:`modelname.parse`: :class:`ModelName`.
 
-All models are frozen and hold tuples, so results are hashable and can be used
-as dict keys or in sets.  ``model_dump(mode="json")`` gives the documented JSON
-form; ``explanations`` and ``canonical`` are computed on first access.
+The model is frozen and holds tuples, so results are hashable and can be used as dict keys or
+in sets.  ``model_dump(mode="json")`` gives the documented JSON form; ``explanations`` and
+``canonical`` are computed on first access from the result itself — from the reading's evidence
+(which token, which table row) for what the parser read, from the field values for what was
+loaded from JSON or changed since — so nothing downstream reads the name again.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, computed_field, field_serializer, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, computed_field, field_serializer, field_validator, model_validator
+
+from . import canonical as _canonical
+from . import explain as _explain
+from . import memory as _memory
+from .parts import Distill, Explanation, Format, Kind, Parameters, Quantization, Resolved, Role, Shard, Source
 
 if TYPE_CHECKING:
     from .memory import MemoryEstimate
 
-__all__ = [
-    "ModelName",
-    "Parameters",
-    "Quantization",
-    "Format",
-    "Shard",
-    "Distill",
-    "Resolved",
-    "Explanation",
-    "Kind",
-    "Source",
-    "SCHEMA_VERSION",
-]
+__all__ = ["ModelName", "Evidence", "SCHEMA_VERSION", "EXPLAINED_FIELDS"]
 
 SCHEMA_VERSION = 1
-
-Kind = Literal["hf_repo", "gguf_file", "file", "ollama_tag", "api_name"]
-Source = Literal["table", "pattern"]
-Role = Literal["model", "mmproj", "lora", "imatrix"]
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-
-class Parameters(_Part):
-    label: str
-    """Normalised size label: ``7B``, ``1.5B``, ``135M``, ``8x7B``, ``30B-A3B``, ``17B-16E``, ``E4B``."""
-    total: int | None = None
-    """All parameters (for MoE: every expert), when the name or a table says it."""
-    active: int | None = None
-    """Parameters used per token in a mixture-of-experts model (``A3B`` → 3e9)."""
-    experts: int | None = None
-    """Number of experts (``8x7B`` → 8, ``17B-16E`` → 16)."""
-    effective: int | None = None
-    """Effective parameters of Gemma's E-series (``E4B`` → 4e9)."""
-
-
-class Quantization(_Part):
-    scheme: str
-    """``Q4_K_M``, ``IQ1_S``, ``F16``, ``BF16`` for GGUF; the method's own spelling otherwise (``AWQ``, ``GPTQ-Int8``)."""
-    method: str | None = None
-    """``gguf``, ``ggml``, ``gptq``, ``awq``, ``exl2``, ``exl3``, ``bnb``, ``mlx``, ``mlc``, ``fp8``, ``nvfp4``,
-    ``mxfp4``, ``int4``, ``int8``, ``hqq``, ``aqlm``, ``quip``, ``bitnet``; null for a plain dtype."""
-    bits: float | None = None
-    """Nominal bits (Q4_K_M → 4, EXL2 4.65bpw → 4.65); null when not stated."""
-    bits_per_weight: float | None = None
-    """Exact bits per weight of the scheme's main tensor type (Q4_K_M → Q4_K → 4.5)."""
-    file_bits_per_weight: float | None = None
-    """Measured whole-file average where known (Q4_K_M ≈ 4.89 on Llama-3.1-8B); used for size estimates."""
-    imatrix: bool = False
-    """Quantized with an importance matrix (``i1-``, ``-imat``)."""
-    dynamic: bool = False
-    """Unsloth Dynamic per-layer mix (``UD-``)."""
-
-    @field_serializer("bits", "bits_per_weight", "file_bits_per_weight")
-    def _number(self, value: float | None) -> float | int | None:
-        if value is not None and float(value).is_integer():
-            return int(value)
-        return value
-
-
-class Format(_Part):
-    id: str
-    """``gguf``, ``ggml``, ``safetensors``, ``pytorch``, ``onnx``, ``mlx``, ``mlc``, ``exl2``, ``llamafile``,
-    ``tensorflow``, ``keras``, ``tflite``, ``coreml``, ``tensorrt``."""
-    extension: str | None = None
-    """Lower-case extension without the dot; null when the format is only implied (a ``…-GGUF`` repo)."""
-
-
-class Shard(_Part):
-    index: int
-    total: int
-
-
-class Distill(_Part):
-    teacher: str | None = None
-    """The model whose outputs trained this one (``DeepSeek-R1``)."""
-    base: str | None = None
-    """The student's base family (``Qwen``)."""
-
-
-class Resolved(_Part):
-    name: str
-    """The model the alias really is."""
-    reason: str
-    """Why, in plain English."""
-
-
-class Explanation(_Part):
-    field: str
-    """Which field of the result this part filled (``quantization``)."""
-    token: str
-    """The text in the name (``Q4_K_M``)."""
-    en: str
-    zh: str
 
 
 class ModelName(BaseModel):
@@ -155,13 +70,23 @@ class ModelName(BaseModel):
     unrecognized: tuple[str, ...] = ()
     """Tokens that could be placed nowhere, in order."""
 
-    @model_validator(mode="before")
+    _evidence: Evidence | None = PrivateAttr(default=None)
+    """What the values were read from: the reading's notes, or the sentences a JSON form came with."""
+
+    @model_validator(mode="wrap")
     @classmethod
-    def _drop_computed(cls, data: Any) -> Any:
-        # The JSON form carries the computed fields; accept it back (round trip).
+    def _from_json(cls, data: Any, handler: Any) -> Any:
+        # The JSON form carries the computed fields; accept it back (round trip), keeping the
+        # explanations it came with as the evidence for the values it holds.
+        given = None
         if isinstance(data, dict) and ("explanations" in data or "canonical" in data):
+            given = data.get("explanations")
             data = {k: v for k, v in data.items() if k not in ("explanations", "canonical")}
-        return data
+        m = handler(data)
+        if given and isinstance(m, ModelName) and m._evidence is None:
+            sentences = tuple(Explanation.model_validate(e) for e in given)
+            m._evidence = Evidence(_values(m), explained=sentences)
+        return m
 
     @field_validator("provenance", mode="before")
     @classmethod
@@ -174,6 +99,22 @@ class ModelName(BaseModel):
     def _provenance_out(self, value: tuple[tuple[str, str], ...]) -> dict[str, str]:
         return dict(value)
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is equal (the evidence behind the values does not count)."""
+        if not isinstance(other, ModelName):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in type(self).model_fields)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, f) for f in type(self).model_fields))
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> ModelName:
+        """A copy with ``update`` applied; its explanations and canonical name are computed again."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in ("canonical", "explanations"):
+            copied.__dict__.pop(name, None)
+        return copied
+
     def source_of(self, field: str) -> Source | None:
         """``table`` or ``pattern`` for a filled field, else None."""
         for name, source in self.provenance:
@@ -181,24 +122,56 @@ class ModelName(BaseModel):
                 return source
         return None
 
+    @property
+    def evidence(self) -> tuple[Any, ...]:
+        """The reading's notes (field, token in the name, table row, values) for the fields that
+        still hold what was read; none for a result built from JSON."""
+        ev = self._evidence
+        if ev is None:
+            return ()
+        changed = ev.changed(self)
+        return tuple(n for n in ev.notes if n.field not in changed) if changed else ev.notes
+
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def canonical(self) -> str | None:
         """The parts in GGUF naming-convention order (BaseName-SizeLabel-FineTune-Version-Encoding-Type-Shard)."""
-        from .canonical import render
-
-        return render(self)
+        return _canonical.render(self)
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def explanations(self) -> tuple[Explanation, ...]:
         """One plain-language sentence per recognized part, in English and Chinese."""
-        from .explain import explanations
-
-        return explanations(self)
+        return _explain.explanations(self)
 
     def estimate_memory(self, context_length: int | None = None) -> MemoryEstimate:
         """How much memory running this model takes (see :mod:`modelname.memory`)."""
-        from .memory import estimate
+        return _memory.estimate(self, context_length)
 
-        return estimate(self, context_length)
+
+EXPLAINED_FIELDS = tuple(f for f in ModelName.model_fields if f not in ("name", "schema_version", "provenance"))
+"""The fields whose evidence is kept: a note about a field is used while the field holds the value read."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a result's values were read from, and the values then (to tell which changed since)."""
+
+    values: dict[str, Any]
+    notes: tuple[Any, ...] = ()
+    """The reading's notes (``_read.state.Note``): field, token in the name, table row, values."""
+    explained: tuple[Explanation, ...] = ()
+    """The explanations a result loaded from JSON came with."""
+
+    def changed(self, m: ModelName) -> set[str]:
+        return {f for f, value in self.values.items() if getattr(m, f) != value}
+
+
+def _values(m: ModelName) -> dict[str, Any]:
+    return {f: getattr(m, f) for f in EXPLAINED_FIELDS}
+
+
+def with_evidence(m: ModelName, notes: tuple[Any, ...]) -> ModelName:
+    """Attach the reading's notes to a freshly built result (used by :func:`modelname.parse`)."""
+    m._evidence = Evidence(_values(m), notes=notes)
+    return m

@@ -242,14 +242,14 @@ def _parse_prefer(prefer: str | None) -> tuple[str | None, tuple[str, str, float
     match = _PREFER_MIN.match(prefer)
     if match:
         return None, (match.group(1).lower(), match.group(2), float(match.group(3)))
-    from .tables import vocabulary
+    from .tables import key, vocabulary
 
-    row = vocabulary().file_types.get(prefer.strip().lower())
+    row = vocabulary().file_types.get(key(prefer))
     if row is None:
         raise ValueError(
             f"prefer={prefer!r} is neither a GGUF quant scheme (Q4_K_M) nor a minimum (bits>=4, bpw>=4.5)"
         )
-    return row["scheme"], None
+    return row.scheme, None
 
 
 def _meets(c: _Candidate, rule: tuple[str, str, float]) -> bool:

@@ -96,16 +96,13 @@ def render_vocab(table: str, rows: tuple[dict, ...], lang: str) -> None:
     grid.add_column("写法" if zh else "spellings", max_width=28, overflow="fold")
     grid.add_column("说明" if zh else "meaning", ratio=1, overflow="fold")
     for row in rows:
-        name = str(row.get("scheme") or row.get("name") or row.get("word") or row.get("id"))
-        if table == "families" and row.get("vendor"):
-            name = f"{name} ({row['vendor']})"
-        spellings = [
-            *(row.get("aliases") or ()),
-            *(row.get("extensions") or ()),
-            *(row.get("orgs") or ()),
-        ]
-        if row.get("zh_name"):
-            spellings.insert(0, row["zh_name"])
-        grid.add_row(name, ", ".join(dict.fromkeys(spellings)), row["zh"] if zh else row["en"])
+        name = str(getattr(row, "scheme", None) or getattr(row, "name", None) or getattr(row, "word", None) or row.id)
+        if table == "families":
+            name = f"{name} ({row.vendor})"
+        spellings = [*(getattr(row, f, ()) or () for f in ("aliases", "extensions", "orgs"))]
+        spellings = [s for group in spellings for s in group]
+        if getattr(row, "zh_name", None):
+            spellings.insert(0, row.zh_name)
+        grid.add_row(name, ", ".join(dict.fromkeys(spellings)), row.zh if zh else row.en)
     console.print(grid)
     console.print(Text(f"{len(rows)} {'条' if zh else 'entries'}", style="dim"))

@@ -9,6 +9,8 @@ from .tables import key, load
 
 __all__ = ["Term", "lookup_term", "TERM_TABLES"]
 
+
+
 # table file, what the table is called in output, the keys that name an entry
 TERM_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("file_types.toml", "llama.cpp quant type", ("scheme", "aliases")),
@@ -43,9 +45,18 @@ def lookup_term(text: str) -> Term | None:
     for filename, kind, fields in TERM_TABLES:
         for row in load(filename):
             for f in fields:
-                value = row.get(f)
-                values = value if isinstance(value, list) else [value]
+                value = getattr(row, f, None)
+                values = value if isinstance(value, (list, tuple)) else [value]
                 if any(isinstance(v, str) and key(v) == wanted for v in values):
-                    title = row.get("scheme") or row.get("name") or row.get("word") or text
-                    return Term(text, str(title), kind, row["en"], row["zh"], row.get("source"), row)
+                    title = _title(row) or text
+                    return Term(text, str(title), kind, row.en, row.zh, getattr(row, "source", None), row)
+    return None
+
+
+def _title(row: Any) -> str | None:
+    """The name a table row is known by (scheme, name, word or id, whichever it has)."""
+    for field in ("scheme", "name", "word", "id"):
+        value = getattr(row, field, None)
+        if value:
+            return str(value)
     return None

@@ -1,7 +1,7 @@
 """The vocabulary tables: where the meaning of words in model names lives.
 
-Each ``*.toml`` file beside this module is one table (see ``schema.py`` for
-the row models and what every key means):
+Each ``*.toml`` file beside this module is one table (``schema.py`` has the row models and what
+every column means):
 
 ==================  =========================================================
 vendors.toml        who makes models, their Hub namespaces and name words
@@ -12,39 +12,69 @@ quant_methods.toml  GPTQ, AWQ, EXL2, MLX … (``quantization.method``)
 quant_words.toml    int4, 4bit, nf4, fp8 … spellings of non-GGUF quants
 formats.toml        file formats, extensions and the words that imply them
 tags.toml           Instruct, Coder, mini, DPO, mmproj, UD … (where each goes)
-providers.toml      serving prefixes/suffixes (bedrock/, Pro/, :free)
+functions.toml      the function ids (instruct, coder, tool-use …)
+categories.toml     the category ids (chat, embedding …) and Hub pipeline tags
+kinds.toml          the shapes of name (hf_repo, gguf_file …)
+providers.toml      serving prefixes/suffixes (bedrock/, Pro/, :free) and regions
 uploaders.toml      re-uploaders and quantizers (bartowski, TheBloke)
 ollama.toml         Ollama library tags that are really another model
+architectures.toml  attention shapes of well-known models (KV cache)
 ==================  =========================================================
 
-Tables are read lazily, once, without validation; ``tests/test_tables.py``
-validates every row.  :func:`vocabulary` builds the lookup indexes the reader uses.
+:func:`load` reads one table and validates every row into its typed model; :func:`vocabulary`
+builds the lookup indexes the reader uses and checks the references between tables.
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["load", "vocabulary", "Vocabulary", "key"]
+from .schema import (
+    TABLES,
+    Architecture,
+    Category,
+    FileType,
+    Format,
+    Function,
+    GgmlType,
+    NameKind,
+    OllamaAlias,
+    Provider,
+    QuantMethod,
+    QuantWord,
+    Tag,
+    Uploader,
+    Vendor,
+)
+from .schema import Family as FamilyRow
+
+__all__ = ["load", "vocabulary", "Vocabulary", "key", "TableError"]
+
+
+class TableError(ValueError):
+    """A table row is invalid or names a row of another table that does not exist."""
 
 
 @cache
-def load(filename: str) -> tuple[dict[str, Any], ...]:
-    """The rows of one table file, as plain dicts (unvalidated)."""
-    from .schema import TABLES
+def load(filename: str) -> tuple[Any, ...]:
+    """The rows of one table file, validated into their typed models (see ``schema.py``)."""
+    from pydantic import TypeAdapter, ValidationError
 
     array, model = TABLES[filename]
     text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
-    defaults = {
-        name: f.get_default(call_default_factory=True)
-        for name, f in model.model_fields.items()
-        if not f.is_required()
-    }
-    return tuple({**defaults, **row} for row in tomllib.loads(text).get(array, ()))
+    raw = tomllib.loads(text).get(array, ())
+    try:
+        return tuple(TypeAdapter(list[model]).validate_python(raw))  # type: ignore[valid-type]
+    except ValidationError as err:
+        first = err.errors()[0]
+        row = raw[first["loc"][0]] if first["loc"] and isinstance(first["loc"][0], int) else {}
+        label = next((row[k] for k in ("name", "scheme", "word", "id") if k in row), "?")
+        where = ".".join(str(x) for x in first["loc"][1:])
+        raise TableError(f"{filename}: row {label!r}: {where}: {first['msg']}") from None
 
 
 def key(text: str) -> str:
@@ -57,32 +87,38 @@ def key(text: str) -> str:
 
 @dataclass
 class Vocabulary:
-    """Lookup indexes over all tables (built once, on first use)."""
+    """Lookup indexes over all tables (built once, on first use).  Values are typed rows."""
 
-    vendors: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
-    vendor_by_org: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower-case namespace
-    vendor_by_word: dict[str, dict[str, Any]] = field(default_factory=dict)  # words in names
-    families: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
-    family_by_alias: dict[str, dict[str, Any]] = field(default_factory=dict)
-    family_by_prefix: dict[str, dict[str, Any]] = field(default_factory=dict)
+    vendors: dict[str, Vendor] = field(default_factory=dict)  # by name
+    vendor_by_org: dict[str, Vendor] = field(default_factory=dict)  # lower-case namespace
+    vendor_by_word: dict[str, Vendor] = field(default_factory=dict)  # words in names
+    families: dict[str, FamilyRow] = field(default_factory=dict)  # by name
+    family_by_alias: dict[str, FamilyRow] = field(default_factory=dict)
+    family_by_prefix: dict[str, FamilyRow] = field(default_factory=dict)
     family_starts: dict[str, int] = field(default_factory=dict)  # first word → longest phrase
-    ggml_types: dict[str, dict[str, Any]] = field(default_factory=dict)
-    file_types: dict[str, dict[str, Any]] = field(default_factory=dict)  # by alias (lower)
-    file_type_by_id: dict[int, dict[str, Any]] = field(default_factory=dict)
-    methods: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
-    method_by_alias: dict[str, dict[str, Any]] = field(default_factory=dict)
-    quant_words: dict[str, dict[str, Any]] = field(default_factory=dict)
-    formats: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
-    format_by_ext: dict[str, dict[str, Any]] = field(default_factory=dict)
-    format_by_alias: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tags: dict[str, dict[str, Any]] = field(default_factory=dict)  # by alias
+    ggml_types: dict[str, GgmlType] = field(default_factory=dict)
+    ggml_type_by_id: dict[int, GgmlType] = field(default_factory=dict)
+    file_types: dict[str, FileType] = field(default_factory=dict)  # by key() of scheme or alias
+    file_type_by_id: dict[int, FileType] = field(default_factory=dict)
+    file_type_starts: dict[str, int] = field(default_factory=dict)
+    methods: dict[str, QuantMethod] = field(default_factory=dict)  # by id
+    method_by_alias: dict[str, QuantMethod] = field(default_factory=dict)
+    bpw_method: QuantMethod | None = None  # what a bare 4.65bpw is (the first method with bpw)
+    quant_words: dict[str, QuantWord] = field(default_factory=dict)
+    quant_starts: dict[str, int] = field(default_factory=dict)
+    formats: dict[str, Format] = field(default_factory=dict)  # by id, in table order
+    format_by_ext: dict[str, Format] = field(default_factory=dict)
+    format_by_alias: dict[str, Format] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)  # by alias
     tag_starts: dict[str, int] = field(default_factory=dict)
-    providers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (where, alias)
-    uploaders: dict[str, dict[str, Any]] = field(default_factory=dict)
-    ollama: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-
-_FORMAT_METHODS = ("gguf", "ggml", "mlx", "mlc")
+    functions: dict[str, Function] = field(default_factory=dict)  # by id
+    categories: dict[str, Category] = field(default_factory=dict)  # by id
+    kinds: dict[str, NameKind] = field(default_factory=dict)  # by id
+    providers: dict[tuple[str, str], Provider] = field(default_factory=dict)  # (where, alias)
+    regions: frozenset[str] = frozenset()  # region words (us, eu, apac …)
+    uploaders: dict[str, Uploader] = field(default_factory=dict)
+    ollama: dict[str, list[OllamaAlias]] = field(default_factory=dict)
+    architectures: tuple[Architecture, ...] = ()
 
 
 def _starts(index: dict[str, Any]) -> dict[str, int]:
@@ -95,51 +131,118 @@ def _starts(index: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def _index(target: dict[str, Any], words: list[str], row: dict[str, Any]) -> None:
+def _index(target: dict[str, Any], words: tuple[str, ...] | list[str], row: Any) -> None:
     for word in words:
         target.setdefault(key(word), row)
 
 
-@lru_cache(maxsize=1)
+@cache
 def vocabulary() -> Vocabulary:
+    """The lookup indexes over every table, with the references between tables checked."""
     v = Vocabulary()
+    _words(v)
+    _quants(v)
+    _services(v)
+    _check(v)
+    return v
+
+
+def _words(v: Vocabulary) -> None:
     for row in load("vendors.toml"):
-        v.vendors[row["name"]] = row
-        for org in row.get("orgs", ()):
+        v.vendors[row.name] = row
+        for org in row.orgs:
             v.vendor_by_org.setdefault(org.lower(), row)
-        _index(v.vendor_by_word, [row["name"], *row.get("aliases", ())], row)
+        _index(v.vendor_by_word, (row.name, *row.aliases), row)
     for row in load("families.toml"):
-        v.families[row["name"]] = row
-        _index(v.family_by_alias, [row["name"], *row.get("aliases", ())], row)
-        _index(v.family_by_prefix, list(row.get("prefixes", ())), row)
+        v.families[row.name] = row
+        _index(v.family_by_alias, (row.name, *row.aliases), row)
+        _index(v.family_by_prefix, row.prefixes, row)
     v.family_starts = _starts(v.family_by_alias)
-    for row in load("ggml_types.toml"):
-        v.ggml_types[row["name"]] = row
-    for row in load("file_types.toml"):
-        for word in [row["scheme"], *row.get("aliases", ())]:
-            v.file_types.setdefault(word.lower(), row)
-        if row.get("ftype") is not None:
-            v.file_type_by_id.setdefault(row["ftype"], row)
-    for row in load("quant_methods.toml"):
-        v.methods[row["id"]] = row
-        if row["id"] not in _FORMAT_METHODS:  # gguf, ggml, mlx, mlc are read as formats
-            _index(v.method_by_alias, [row["id"], *row.get("aliases", ())], row)
-    for row in load("quant_words.toml"):
-        _index(v.quant_words, [row["word"]], row)
-    for row in load("formats.toml"):
-        v.formats[row["id"]] = row
-        for ext in row.get("extensions", ()):
-            v.format_by_ext.setdefault(ext.lower(), row)
-        _index(v.format_by_alias, list(row.get("aliases", ())), row)
     for row in load("tags.toml"):
-        _index(v.tags, [row["word"], *row.get("aliases", ())], row)
+        _index(v.tags, (row.word, *row.aliases), row)
     v.tag_starts = _starts(v.tags)
+    v.functions = {row.id: row for row in load("functions.toml")}
+    v.categories = {row.id: row for row in load("categories.toml")}
+    v.kinds = {row.id: row for row in load("kinds.toml")}
+
+
+def _quants(v: Vocabulary) -> None:
+    for row in load("ggml_types.toml"):
+        v.ggml_types[row.name] = row
+        v.ggml_type_by_id.setdefault(row.id, row)
+    for row in load("file_types.toml"):
+        _index(v.file_types, (row.scheme, *row.aliases), row)
+        if row.ftype is not None:
+            v.file_type_by_id.setdefault(row.ftype, row)
+    v.file_type_starts = _starts(v.file_types)
+    for row in load("quant_methods.toml"):
+        v.methods[row.id] = row
+        if not row.as_format:  # gguf, ggml, mlx, mlc are read as formats
+            _index(v.method_by_alias, (row.id, *row.aliases), row)
+        if row.bpw and v.bpw_method is None:
+            v.bpw_method = row
+    for row in load("quant_words.toml"):
+        _index(v.quant_words, (row.word, *row.aliases), row)
+    v.quant_starts = _starts(v.quant_words)
+    for row in load("formats.toml"):
+        v.formats[row.id] = row
+        for ext in row.extensions:
+            v.format_by_ext.setdefault(ext.lower(), row)
+        _index(v.format_by_alias, row.aliases, row)
+
+
+def _services(v: Vocabulary) -> None:
+    regions: set[str] = set()
     for row in load("providers.toml"):
-        for word in [row["name"], *row.get("aliases", ())]:
-            v.providers.setdefault((row["where"], word.lower()), row)
+        for word in (row.name, *row.aliases):
+            v.providers.setdefault((row.where, word.lower()), row)
+            if row.region:
+                regions.add(word.lower())
+    v.regions = frozenset(regions)
     for row in load("uploaders.toml"):
-        for word in [row["name"], *row.get("aliases", ())]:
+        for word in (row.name, *row.aliases):
             v.uploaders.setdefault(word.lower(), row)
     for row in load("ollama.toml"):
-        v.ollama.setdefault(row["name"].lower(), []).append(row)
-    return v
+        v.ollama.setdefault(row.name.lower(), []).append(row)
+    v.architectures = load("architectures.toml")
+
+
+def _check(v: Vocabulary) -> None:
+    """Every reference from one table to another names an existing row."""
+    problems: list[str] = []
+
+    def need(ok: bool, text: str) -> None:
+        if not ok:
+            problems.append(text)
+
+    for fam in v.families.values():
+        need(fam.vendor in v.vendors, f"families.toml: {fam.name}: unknown vendor {fam.vendor!r}")
+        need(
+            fam.category in v.categories or fam.category == "none",
+            f"families.toml: {fam.name}: unknown category {fam.category!r}",
+        )
+        for fn in (*fam.functions, *(fn for note in fam.versions.values() for fn in note.functions)):
+            need(fn in v.functions, f"families.toml: {fam.name}: unknown function {fn!r}")
+    for tag in v.tags.values():
+        if tag.field == "functions":
+            need(tag.id in v.functions, f"tags.toml: {tag.word}: unknown function {tag.id!r}")
+        need(
+            tag.category is None or tag.category in v.categories,
+            f"tags.toml: {tag.word}: unknown category {tag.category!r}",
+        )
+    for word in v.quant_words.values():
+        need(
+            word.method is None or word.method in v.methods,
+            f"quant_words.toml: {word.word}: unknown method {word.method!r}",
+        )
+    for ft in v.file_types.values():
+        need(ft.tensor_type in v.ggml_types, f"file_types.toml: {ft.scheme}: unknown tensor type")
+    for method in v.methods.values():
+        need(
+            method.format is None or method.format in v.formats,
+            f"quant_methods.toml: {method.id}: unknown format {method.format!r}",
+        )
+    for up in v.uploaders.values():
+        need(up.format is None or up.format in v.formats, f"uploaders.toml: {up.name}: unknown format")
+    if problems:
+        raise TableError("; ".join(sorted(set(problems))))

@@ -1,23 +1,28 @@
 """Pydantic models of the vocabulary tables (one model per kind of row).
 
-The tables are TOML files beside this module.  They are *read* without
-validation (fast start-up); the test suite validates every row against these
-models (``extra="forbid"``, so a misspelt key fails), and
-``modelname vocab --schema`` prints the JSON schema for editors.
+The tables are TOML files beside this module.  Every row is validated against its model when
+the table is loaded (``extra="forbid"``, so a misspelt key fails at once), and the code works on
+the typed rows; ``modelname vocab --schema TABLE`` prints the JSON schema for editors.
+References between tables (a tag's function id, a family's vendor and category, a quant word's
+method) are checked when the lookup indexes are built (:func:`modelname.tables.vocabulary`).
 
-Every row that states a fact carries a ``source``; every row has an English
-(``en``) and a Chinese (``zh``) sentence for people who do not know the term.
+Every row that states a fact carries a ``source``; every row has an English (``en``) and a
+Chinese (``zh``) sentence for people who do not know the term.  Behaviour that depends on a word
+(which methods take a following bit count, which formats hold language models, which tier words
+belong to a teacher's name) is a column here, never a list in the code.
 """
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "Row",
     "Vendor",
     "Family",
+    "VersionNote",
     "GgmlType",
     "FileType",
     "QuantMethod",
@@ -27,75 +32,18 @@ __all__ = [
     "Provider",
     "Uploader",
     "OllamaAlias",
+    "Function",
+    "Category",
+    "NameKind",
+    "Architecture",
     "TABLES",
-    "FUNCTION_IDS",
-    "CATEGORY_IDS",
-    "METHOD_IDS",
-    "FORMAT_IDS",
     "ROLE_IDS",
 ]
 
-CATEGORY_IDS = ("chat", "embedding", "reranker", "image-generation", "speech", "video")
-METHOD_IDS = (
-    "gguf",
-    "ggml",
-    "gptq",
-    "awq",
-    "exl2",
-    "exl3",
-    "bnb",
-    "mlx",
-    "mlc",
-    "fp8",
-    "nvfp4",
-    "mxfp4",
-    "int4",
-    "int8",
-    "hqq",
-    "aqlm",
-    "quip",
-    "bitnet",
-)
-FORMAT_IDS = (
-    "gguf",
-    "ggml",
-    "safetensors",
-    "pytorch",
-    "onnx",
-    "mlx",
-    "mlc",
-    "exl2",
-    "llamafile",
-    "tensorflow",
-    "keras",
-    "tflite",
-    "coreml",
-    "tensorrt",
-)
 ROLE_IDS = ("model", "mmproj", "lora", "imatrix")
 
-Function = Literal[
-    "instruct",
-    "chat",
-    "base",
-    "coder",
-    "math",
-    "vision",
-    "audio",
-    "omni",
-    "embedding",
-    "reranker",
-    "reasoning",
-    "tool-use",
-    "fim",
-    "guard",
-    "ocr",
-]
-Category = Literal["chat", "embedding", "reranker", "image-generation", "speech", "video"]
-FUNCTION_IDS: tuple[str, ...] = get_args(Function)
 
-
-class _Row(BaseModel):
+class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     en: str = Field(min_length=1)
@@ -104,7 +52,7 @@ class _Row(BaseModel):
     """The same explanation in Chinese (简体中文)."""
 
 
-class Vendor(_Row):
+class Vendor(Row):
     name: str
     """Short name used in results (``Alibaba``, ``Mistral AI``)."""
     full_name: str
@@ -113,9 +61,9 @@ class Vendor(_Row):
     """Chinese name where the company has one (阿里巴巴)."""
     country: str
     """ISO country code(s) of the headquarters."""
-    orgs: list[str] = []
+    orgs: tuple[str, ...] = ()
     """Hugging Face / ModelScope namespaces owned by the vendor (``Qwen``, ``deepseek-ai``)."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Words in model names that stand for the vendor (``Meta`` in Meta-Llama-3)."""
     source: str
     """Where these facts come from."""
@@ -124,12 +72,12 @@ class Vendor(_Row):
 class VersionNote(BaseModel):
     """What one version of a family is (DeepSeek R1 = the reasoning model)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Other spellings of this version in names (Azure's ``35`` for GPT 3.5)."""
-    functions: list[Function] = []
-    """Functions this version implies (R1 → reasoning)."""
+    functions: tuple[str, ...] = ()
+    """Function ids (``functions.toml``) this version implies (R1 → reasoning)."""
     teacher: bool = False
     """A name with this version followed by another family is a distillation from it
     (DeepSeek-R1-0528-Qwen3-8B: R1-0528 taught Qwen 3)."""
@@ -137,32 +85,32 @@ class VersionNote(BaseModel):
     zh: str | None = None
 
 
-class Family(_Row):
+class Family(Row):
     name: str
     """The family as reported in ``ModelName.family`` (``Qwen``, ``Llama``)."""
     vendor: str
     """``Vendor.name`` of who makes it."""
     zh_name: str | None = None
     """Chinese product name where there is one (通义千问)."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Lower-case spellings in names; ``-`` joins words (``gpt-oss``, ``code-llama``)."""
-    prefixes: list[str] = []
+    prefixes: tuple[str, ...] = ()
     """Short spellings that name the family only with a version glued on (``l`` of ``L3.1``)."""
-    version_letters: list[str] = []
+    version_letters: tuple[str, ...] = ()
     """Letters that belong to this family's versions and are kept (``R`` of DeepSeek-R1)."""
     date_format: Literal["yymm", "mmdd", "mmyy"] | None = None
     """How a four-digit suffix reads for this family (Mistral ``2407`` = 2024-07, AI2 ``0424`` = 2024-04)."""
-    category: Literal["chat", "embedding", "reranker", "image-generation", "speech", "video", "none"] = "chat"
-    """The kind of model the family is (``chat`` for text generation; ``none`` when it has several kinds)."""
-    functions: list[Function] = []
-    """Functions implied by the family itself (QwQ → reasoning)."""
+    category: str = "chat"
+    """A ``categories.toml`` id: the kind of model the family is; ``none`` when it has several kinds."""
+    functions: tuple[str, ...] = ()
+    """Function ids (``functions.toml``) implied by the family itself (QwQ → reasoning)."""
     derivative: bool = False
     """True for fine-tune lines built on other families' models (Hermes, Dolphin)."""
     weights: Literal["open", "closed"] = "open"
     """``closed`` for API-only families whose weights cannot be downloaded (GPT-4o, Claude)."""
     known_sizes: dict[str, float] = {}
     """Total parameters for size labels that do not say them (``8x7B`` = 46.7e9)."""
-    size_words: list[str] = []
+    size_words: tuple[str, ...] = ()
     """Words that are size tiers in this family rather than tags (Whisper's ``base``, T5's ``xxl``)."""
     versions: dict[str, VersionNote] = {}
     """Notes on particular versions: what they imply and what they are."""
@@ -170,20 +118,20 @@ class Family(_Row):
     """Where these facts come from."""
 
 
-class GgmlType(_Row):
+class GgmlType(Row):
     name: str
     """Tensor type as in gguf-py ``GGMLQuantizationType`` (``Q4_K``)."""
     id: int
-    block_size: int
+    block_size: int = Field(gt=0)
     """Weights per block."""
-    type_size: int
+    type_size: int = Field(gt=0)
     """Bytes per block."""
     bits_per_weight: float
     """``type_size * 8 / block_size``; a test checks it against the gguf package."""
     source: str
 
 
-class FileType(_Row):
+class FileType(Row):
     scheme: str
     """llama.cpp file type name (``Q4_K_M``) as it appears in file names, upper-case."""
     ftype: int | None = None
@@ -194,97 +142,114 @@ class FileType(_Row):
     """Nominal bits (4 for Q4_K_M)."""
     file_bits_per_weight: float | None = None
     """Measured whole-file average (Llama-3.1-8B, llama.cpp tools/quantize/README.md)."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Other spellings (``q4_k`` for Q4_K_M)."""
     removed: bool = False
     """No longer written by llama.cpp (Q4_0_4_4, ggml-era Q4_2)."""
     source: str
 
 
-class QuantMethod(_Row):
+class QuantMethod(Row):
     id: str
-    """One of ``METHOD_IDS``."""
+    """The method id reported in ``quantization.method``."""
     name: str
     """Display name (``GPTQ``)."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Lower-case name words that mean this method (``gptq``, ``autogptq``)."""
     bits: float | None = None
     """Nominal bits when the method fixes them (AWQ = 4)."""
     bits_per_weight: float | None = None
     """Storage bits per weight including scales, when the method fixes it."""
-    runtimes: list[str] = []
+    takes_bits: bool = False
+    """A bit word after the method's name gives its bits (``GPTQ-Int8``, ``MLX-4bit``, ``bnb-4bit``)."""
+    plain: bool = False
+    """A bare integer width (INT4): a method named after it refines it (``int4-awq``)."""
+    as_format: bool = False
+    """Its word in a name is read as the file format (``gguf``, ``mlx``), not as a method word."""
+    bpw: bool = False
+    """Writes its bits per weight as ``4.65bpw`` (ExLlama): a bare bpw figure is this method."""
+    format: str | None = None
+    """The ``formats.toml`` id its files are in, set when the name gives no other (EXL2)."""
+    hub_tags: tuple[str, ...] = ()
+    """Hugging Face Hub tags that name the method (``bitsandbytes``)."""
+    runtimes: tuple[str, ...] = ()
     """What loads it (vLLM, transformers, llama.cpp …)."""
     source: str
 
 
-class QuantWord(_Row):
+class QuantWord(Row):
     word: str
     """A quant spelling in names (``int4``, ``4bit``, ``nf4``, ``fp8-dynamic``), lower-case."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings of the same word (``b1_58`` for ``b1.58``)."""
     scheme: str
     """What ``quantization.scheme`` shows (``INT4``, ``NF4``, ``FP8-Dynamic``)."""
     method: str | None = None
-    """One of ``METHOD_IDS``, or null for a plain dtype (``fp16``)."""
+    """A ``quant_methods.toml`` id, or null for a plain dtype (``fp16``)."""
     bits: float | None = None
     bits_per_weight: float | None = None
     source: str
 
 
-class Format(_Row):
+class Format(Row):
     id: str
-    """One of ``FORMAT_IDS``."""
+    """The format id reported in ``format.id``."""
     name: str
-    extensions: list[str] = []
+    extensions: tuple[str, ...] = ()
     """File extensions (lower-case, no dot)."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Words in names that imply the format (``gguf`` in ``…-GGUF``)."""
-    runtimes: list[str] = []
+    container: str | None = None
+    """The llama.cpp container method (``gguf``/``ggml``) of files in this format: a dtype word such as
+    ``f16`` in their names is then a llama.cpp file type."""
+    llm: bool = False
+    """Files in this format are runnable language models: a name with a size in it is a chat model."""
+    hub_tags: tuple[str, ...] = ()
+    """Hugging Face Hub tags or ``library_name`` values that name the format."""
+    runtimes: tuple[str, ...] = ()
     source: str
 
 
-class Tag(_Row):
+class Tag(Row):
     word: str
     """Canonical spelling (``Instruct``)."""
-    field: Literal[
-        "functions",
-        "variant",
-        "training",
-        "finetune",
-        "role",
-        "marker",
-        "filler",
-    ]
+    field: Literal["functions", "variant", "training", "finetune", "role", "marker", "filler"]
     """Where the word goes in the result."""
     id: str | None = None
-    """For ``functions``: the function id; for ``role``: the role id; for ``marker``: imatrix / dynamic / …"""
-    aliases: list[str] = []
+    """For ``functions``: a ``functions.toml`` id; for ``role``: the role id; for ``marker``: imatrix / dynamic / …"""
+    aliases: tuple[str, ...] = ()
     """Lower-case spellings (``it``, ``inst`` for Instruct)."""
-    category: Category | None = None
-    """A category the word implies (``embedding`` for embed)."""
+    category: str | None = None
+    """A ``categories.toml`` id the word implies (``embedding`` for embed)."""
+    tier: bool = False
+    """A tier of a closed model (``Opus``, ``mini``) that stays with the teacher's name in a distillation."""
     source: str | None = None
 
 
-class Provider(_Row):
+class Provider(Row):
     name: str
     """Prefix or suffix as written (``bedrock``, ``free``)."""
     where: Literal["prefix", "suffix", "path"]
     """``prefix``: a namespace before the model; ``suffix``: after ``:``; ``path``: words inside a provider path."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     display: str | None = None
     """Human name of the service (Amazon Bedrock)."""
+    region: bool = False
+    """A region word (``us``, ``eu``, ``apac``): it may lead a Bedrock id (``us.anthropic.…``)."""
     source: str | None = None
 
 
-class Uploader(_Row):
+class Uploader(Row):
     name: str
     """Hub namespace of a re-uploader or quantizer (``bartowski``)."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Other spellings, also words that lead their file names (``huihui`` of Huihui-gpt-oss-…)."""
     format: str | None = None
-    """The format everything under this namespace is in (``mlx`` for mlx-community)."""
+    """The ``formats.toml`` id everything under this namespace is in (``mlx`` for mlx-community)."""
     source: str | None = None
 
 
-class OllamaAlias(_Row):
+class OllamaAlias(Row):
     name: str
     """Ollama library name and tag (``deepseek-r1:7b``)."""
     resolves_to: str
@@ -293,10 +258,82 @@ class OllamaAlias(_Row):
     """First date (ISO) the tag pointed there, when known."""
     until: str | None = None
     """Last date it pointed there; null = still does."""
+    distill_teacher: str | None = None
+    """What the real model's name says that the tag does not: its distillation teacher (DeepSeek-R1) …"""
+    distill_base: str | None = None
+    """… the family it was distilled into (Qwen) …"""
+    base_model: str | None = None
+    """… the family it was built on …"""
+    parameters: str | None = None
+    """… and its size label (7B).  A test checks these against the real model's name."""
     source: str
 
 
-TABLES: dict[str, tuple[str, type[_Row]]] = {
+class Function(Row):
+    id: str
+    """The function id reported in ``ModelName.functions`` (``instruct``, ``tool-use``)."""
+    word: str
+    """How the function is written in a canonical name (``Instruct``, ``Tool-Use``)."""
+    chat: bool = False
+    """A model with this function generates text: its category is ``chat`` unless something says otherwise."""
+
+
+class Category(Row):
+    """``en``/``zh`` are the short label used in "Kind of model: …"."""
+
+    id: str
+    """The category id reported in ``ModelName.category``."""
+    pipeline_tags: tuple[str, ...] = ()
+    """Hugging Face Hub ``pipeline_tag`` values that mean this category."""
+    size_tiers: bool = False
+    """Families of this kind name their sizes by words (bge-base, bge-large): ``Base`` is then a size."""
+    source: str | None = None
+
+
+class NameKind(Row):
+    """``en``/``zh`` say what a name of this kind is."""
+
+    id: Literal["hf_repo", "gguf_file", "file", "ollama_tag", "api_name"]
+
+
+class Architecture(BaseModel):
+    """A row of ``architectures.toml``: the attention shape of one well-known model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    id: str
+    family: str
+    """``ModelName.family`` this row applies to."""
+    versions: tuple[str, ...] = Field(min_length=1)
+    """``ModelName.version`` values this row applies to."""
+    sizes: tuple[str, ...] = ()
+    """Size labels as the parser normalises them (``8B``, ``30B-A3B``, ``8x7B``)."""
+    variants: tuple[str, ...] = ()
+    """Variants that name this model when the name has no size (``mini`` of Phi-3-mini)."""
+    bare: bool = False
+    """The one model of this family and version whose name has neither size nor variant (``phi-4``)."""
+    distill_base: str | None = None
+    """``ModelName.distill.base`` for distilled models (``Qwen`` of DeepSeek-R1-Distill-Qwen-7B)."""
+    gguf_architecture: str
+    """``general.architecture`` of this model's GGUF files."""
+    layers: int = Field(gt=0)
+    attention_heads: int = Field(gt=0)
+    kv_heads: int = Field(gt=0)
+    head_dim: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    context_length: int = Field(gt=0)
+    """The model's native maximum context in tokens."""
+    sliding_window: int | None = Field(default=None, gt=0)
+    """Window of the sliding-window layers, in tokens."""
+    sliding_window_layers: int = Field(default=0, ge=0)
+    """How many of ``layers`` use the sliding window."""
+    experts: int | None = None
+    experts_used: int | None = None
+    """Experts computed per token."""
+    source: str = Field(min_length=1)
+
+
+TABLES: dict[str, tuple[str, type[BaseModel]]] = {
     # file name: (array key in the file, row model)
     "vendors.toml": ("vendor", Vendor),
     "families.toml": ("family", Family),
@@ -309,4 +346,8 @@ TABLES: dict[str, tuple[str, type[_Row]]] = {
     "providers.toml": ("provider", Provider),
     "uploaders.toml": ("uploader", Uploader),
     "ollama.toml": ("alias", OllamaAlias),
+    "functions.toml": ("function", Function),
+    "categories.toml": ("category", Category),
+    "kinds.toml": ("kind", NameKind),
+    "architectures.toml": ("architecture", Architecture),
 }

@@ -1,0 +1,103 @@
+"""The parts of a :class:`~modelname.ModelName`: sizes, quantization, format, shard, distillation,
+alias and explanation.  Frozen pydantic models holding tuples, so results are hashable.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_serializer
+
+__all__ = [
+    "Parameters",
+    "Quantization",
+    "Format",
+    "Shard",
+    "Distill",
+    "Resolved",
+    "Explanation",
+    "Kind",
+    "Source",
+    "Role",
+]
+
+Kind = Literal["hf_repo", "gguf_file", "file", "ollama_tag", "api_name"]
+Source = Literal["table", "pattern"]
+Role = Literal["model", "mmproj", "lora", "imatrix"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class Parameters(_Part):
+    label: str
+    """Normalised size label: ``7B``, ``1.5B``, ``135M``, ``8x7B``, ``30B-A3B``, ``17B-16E``, ``E4B``."""
+    total: int | None = None
+    """All parameters (for MoE: every expert), when the name or a table says it."""
+    active: int | None = None
+    """Parameters used per token in a mixture-of-experts model (``A3B`` → 3e9)."""
+    experts: int | None = None
+    """Number of experts (``8x7B`` → 8, ``17B-16E`` → 16)."""
+    effective: int | None = None
+    """Effective parameters of Gemma's E-series (``E4B`` → 4e9)."""
+
+
+class Quantization(_Part):
+    scheme: str
+    """``Q4_K_M``, ``IQ1_S``, ``F16``, ``BF16`` for GGUF; the method's own spelling otherwise (``AWQ``, ``GPTQ-Int8``)."""
+    method: str | None = None
+    """``gguf``, ``ggml``, ``gptq``, ``awq``, ``exl2``, ``exl3``, ``bnb``, ``mlx``, ``mlc``, ``fp8``, ``nvfp4``,
+    ``mxfp4``, ``int4``, ``int8``, ``hqq``, ``aqlm``, ``quip``, ``bitnet``; null for a plain dtype."""
+    bits: float | None = None
+    """Nominal bits (Q4_K_M → 4, EXL2 4.65bpw → 4.65); null when not stated."""
+    bits_per_weight: float | None = None
+    """Exact bits per weight of the scheme's main tensor type (Q4_K_M → Q4_K → 4.5)."""
+    file_bits_per_weight: float | None = None
+    """Measured whole-file average where known (Q4_K_M ≈ 4.89 on Llama-3.1-8B); used for size estimates."""
+    imatrix: bool = False
+    """Quantized with an importance matrix (``i1-``, ``-imat``)."""
+    dynamic: bool = False
+    """Unsloth Dynamic per-layer mix (``UD-``)."""
+
+    @field_serializer("bits", "bits_per_weight", "file_bits_per_weight")
+    def _number(self, value: float | None) -> float | int | None:
+        if value is not None and float(value).is_integer():
+            return int(value)
+        return value
+
+
+class Format(_Part):
+    id: str
+    """``gguf``, ``ggml``, ``safetensors``, ``pytorch``, ``onnx``, ``mlx``, ``mlc``, ``exl2``, ``llamafile``,
+    ``tensorflow``, ``keras``, ``tflite``, ``coreml``, ``tensorrt``."""
+    extension: str | None = None
+    """Lower-case extension without the dot; null when the format is only implied (a ``…-GGUF`` repo)."""
+
+
+class Shard(_Part):
+    index: int
+    total: int
+
+
+class Distill(_Part):
+    teacher: str | None = None
+    """The model whose outputs trained this one (``DeepSeek-R1``)."""
+    base: str | None = None
+    """The student's base family (``Qwen``)."""
+
+
+class Resolved(_Part):
+    name: str
+    """The model the alias really is."""
+    reason: str
+    """Why, in plain English."""
+
+
+class Explanation(_Part):
+    field: str
+    """Which field of the result this part filled (``quantization``)."""
+    token: str
+    """The text in the name (``Q4_K_M``)."""
+    en: str
+    zh: str

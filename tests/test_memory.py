@@ -178,7 +178,8 @@ def test_format_bytes():
 
 def test_estimate_is_frozen_and_serializable():
     e = modelname.parse("Qwen2.5-7B-Instruct-Q8_0.gguf").estimate_memory()
-    assert isinstance(e, modelname.MemoryEstimate) and isinstance(e, MemoryEstimate)
+    assert modelname.MemoryEstimate is MemoryEstimate  # the public name is the class estimate_memory returns
+    assert type(e) is MemoryEstimate
     data = e.model_dump(mode="json")
     assert data["weights"] == {
         "bytes": e.weights.bytes,

@@ -351,5 +351,5 @@ def test_pick_command_stdin_json_and_exit_codes():
 def test_public_api():
     assert modelname.pick is pick
     c = modelname.pick(LISTING, memory=80 * 10**9, context_length=32768)
-    assert isinstance(c, modelname.Choice)
+    assert type(c) is modelname.Choice
     assert c.context_length == 32768 and c.estimate.kv_cache.bytes == 8 * GiB

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import modelname
 from modelname import InvalidModelName, ModelName
+from modelname._parse import parse_uncached
 
 NAME_ALPHABET = string.ascii_letters + string.digits + "-_.:/@ "
 WORDS = st.sampled_from(
@@ -56,20 +57,32 @@ def _outcome(text: str):
         return err
 
 
+def _check(text: str) -> None:
+    """What any input must give: a result that survives its JSON form and explains itself, or an
+    InvalidModelName that points inside the text.  Any other exception fails the test."""
+    out = _outcome(text)
+    if isinstance(out, InvalidModelName):
+        assert out.position is None or 0 <= out.position <= len(text)
+        assert out.reason and out.reason in str(out)
+        assert set(out.to_dict()) == {"error", "reason", "name", "position", "message"}
+        return
+    data = out.model_dump(mode="json")
+    assert ModelName.model_validate(data).model_dump(mode="json") == data
+    assert all(e.en and e.zh for e in out.explanations)
+    again = parse_uncached(text)  # a fresh reading, not the cached result
+    assert again is not out and again.model_dump(mode="json") == data
+
+
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_any_text_gives_a_result_or_invalid_name(text):
-    out = _outcome(text)
-    assert isinstance(out, (ModelName, InvalidModelName))
-    if isinstance(out, ModelName):
-        out.model_dump(mode="json")
+    _check(text)
 
 
 @settings(max_examples=300)
 @given(st.text(alphabet=NAME_ALPHABET, max_size=80))
 def test_name_like_text(text):
-    out = _outcome(text)
-    assert isinstance(out, (ModelName, InvalidModelName))
+    _check(text)
 
 
 @settings(max_examples=300)
@@ -77,15 +90,33 @@ def test_name_like_text(text):
     st.lists(st.tuples(WORDS, SEPS), min_size=1, max_size=10), st.sampled_from(["", ".gguf", ".bin", ":7b"])
 )
 def test_composed_names_parse_and_round_trip(parts, tail):
-    name = "".join(w + s for w, s in parts)[:-1] + tail
-    out = _outcome(name)
-    assert isinstance(out, (ModelName, InvalidModelName))
-    if isinstance(out, ModelName):
-        data = out.model_dump(mode="json")
-        assert ModelName.model_validate(data).model_dump(mode="json") == data
-        assert _outcome(name) == out  # deterministic
-        for e in out.explanations:
-            assert e.en and e.zh
+    _check("".join(w + s for w, s in parts)[:-1] + tail)
+
+
+def test_output_is_the_same_in_another_process_with_another_hash_seed():
+    """Stable output: a fresh interpreter (other hash seed, other dict and set orders) reads the
+    fixture names exactly as this one does."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import FIXTURES
+
+    from modelname.evaluate import load_fixtures
+
+    names = [fx.name for fx in load_fixtures([FIXTURES])]
+    here = [modelname.parse(n).model_dump(mode="json") for n in names]
+    code = (
+        "import json, sys, modelname\n"
+        "names = json.load(sys.stdin)\n"
+        "print(json.dumps([modelname.parse(n).model_dump(mode='json') for n in names], ensure_ascii=False))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(names), capture_output=True, text=True, env=env, check=True
+    )
+    assert json.loads(done.stdout) == json.loads(json.dumps(here, ensure_ascii=False))
 
 
 @settings(max_examples=100)

@@ -113,13 +113,31 @@ def test_unknown_architecture_says_the_kv_cache_is_not_included():
 def test_unknown_weights():
     for name, why in [
         ("gpt-4o", "the name does not say how many parameters"),
-        ("qwen2.5:7b", "the name does not say the quantization (`ollama show` tells it)"),
+        ("someone/Zorblax-7B-GGUF", "the name does not say the quantization"),
         ("mmproj-Qwen2-VL-7B-Instruct-f16.gguf", "this is a multimodal projector"),
     ]:
         e = modelname.parse(name).estimate_memory()
         assert e.weights.bytes is None and e.total.bytes is None, name
         assert why in e.weights.why, name
         assert e.fit("80GB").verdict == "unknown"
+
+
+def test_an_ollama_tag_without_a_quant_is_its_default_4_bit_build():
+    e = modelname.parse("qwen2.5:7b").estimate_memory()
+    assert e.weights.bytes == round(7e9 * 4.8944 / 8)
+    assert "an Ollama tag without a quant downloads its default build, usually Q4_K_M" in e.weights.why
+    (size,) = [x for x in modelname.parse("qwen2.5:7b").explanations if x.field == "size"]
+    assert f"{e.weights.bytes / 1e9:,.1f} GB" in size.en  # explain and fit use the one estimator
+
+
+def test_explain_and_fit_give_the_same_weights():
+    """One estimator: the size explain prints is the weights figure fit and pick use."""
+    for name in ("Meta-Llama-3.1-8B-Instruct-Q3_K_M.gguf", "Qwen2.5-7B-Instruct-Q4_0.gguf", "gpt-oss-20b-MXFP4.gguf"):
+        m = modelname.parse(name)
+        (size,) = [x for x in m.explanations if x.field == "size"]
+        assert f"Roughly {m.estimate_memory().weights.bytes / 1e9:,.1f} GB" in size.en, name
+    projector = modelname.parse("mmproj-Qwen2.5-VL-7B-Instruct-f16.gguf")
+    assert not [x for x in projector.explanations if x.field == "size"]  # not sized as the whole model
 
 
 def test_context_length():

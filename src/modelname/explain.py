@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._read.state import Note
+from . import memory
 from .parts import Explanation
 from .tables import key, vocabulary
 
 if TYPE_CHECKING:
     from .model import ModelName
 
-__all__ = ["explanations", "FIELD_LABELS", "GUESS_EN", "weight_bytes", "hardware_class", "kind_text"]
+__all__ = ["explanations", "FIELD_LABELS", "GUESS_EN", "hardware_class", "kind_text"]
 
 # Every explanation of a value placed by position alone ends with this (render marks it as a guess).
 GUESS_EN = "a guess from its position"
@@ -313,33 +314,6 @@ def _yi(n: int) -> str:
 # --------------------------------------------------------------------------
 
 
-def weight_bytes(m: ModelName) -> tuple[int, float, str] | None:
-    """(bytes, bits per weight used, how) for the weights, or None when the name cannot tell.
-
-    Uses all parameters (every expert of a MoE must be in memory) and the
-    whole-file average bits per weight of the quant where known.
-    """
-    p = m.parameters
-    if p is None:
-        return None
-    params = p.total or (p.effective if p.effective and not p.active else None)
-    if params is None:
-        return None
-    q = m.quantization
-    if q is not None:
-        bpw = q.file_bits_per_weight or q.bits_per_weight or q.bits
-        how = (
-            "file average"
-            if q.file_bits_per_weight
-            else ("exact type" if q.bits_per_weight else "nominal bits")
-        )
-    else:
-        bpw, how = 16.0, ""
-    if bpw is None:
-        return None
-    return int(params * bpw / 8), float(bpw), how
-
-
 def hardware_class(gb: float) -> tuple[str, str]:
     if gb <= 2.5:
         return ("phones, small devices and any laptop", "手机、小型设备和任何笔记本电脑")
@@ -361,44 +335,49 @@ def hardware_class(gb: float) -> tuple[str, str]:
 
 
 def _size_text(m: ModelName) -> tuple[str, str, str] | None:
-    w = weight_bytes(m)
-    if w is None:
-        return None
-    nbytes, bpw, how = w
-    gb = nbytes / 1e9
-    p = m.parameters
-    assert p is not None
-    moe_en = " (all experts count: every one must be in memory)" if p.active or p.experts else ""
-    moe_zh = "（所有专家都要计入，因为都得放进内存）" if p.active or p.experts else ""
-    if m.quantization is None and m.kind == "ollama_tag":
-        # Ollama's size tags download a 4-bit Q4_K_M build by default.
-        q4 = nbytes * 4.8944 / 16 / 1e9
-        where_en, where_zh = hardware_class(q4 * 1.1)
-        return (
-            f"{p.label} × Q4_K_M",
-            f"Ollama's tags without a quant download a 4-bit build (usually Q4_K_M): about {q4:,.1f} GB of weights"
-            f"{moe_en}, which suits {where_en}. A rough estimate: the context (KV cache) adds more memory.",
-            f"不带量化后缀的 Ollama 标签默认下载 4 位版本（通常为 Q4_K_M）：权重约 {q4:,.1f} GB{moe_zh}，适合{where_zh}。"
-            f"这是粗略估计：上下文（KV 缓存）还会占用更多内存。",
-        )
+    """The weight size and the hardware it suits, from the one estimator (:mod:`modelname.memory`)."""
+    w = memory.weights(m)
+    label = w.label or (m.parameters.label if m.parameters else "")
+    moe = bool(m.parameters and (m.parameters.active or m.parameters.experts))
+    moe_en = " (all experts count: every one must be in memory)" if moe else ""
+    moe_zh = "（所有专家都要计入，因为都得放进内存）" if moe else ""
     if m.quantization is None:
-        # No quant in the name: give the 16-bit size and what a common 4-bit quant would take.
-        q4 = nbytes * 4.8944 / 16 / 1e9
-        where_en, where_zh = hardware_class(q4 * 1.1)
-        return (
-            f"{p.label} × 16-bit",
-            f"About {gb:,.1f} GB of weights at 16 bits per weight{moe_en}; quantized to Q4_K_M about {q4:,.1f} GB, "
-            f"which suits {where_en}. A rough estimate: the context (KV cache) and runtime add more memory.",
-            f"16 位精度下权重约 {gb:,.1f} GB{moe_zh}；量化为 Q4_K_M 约 {q4:,.1f} GB，适合{where_zh}。"
-            f"这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
-        )
+        return _unquantized_text(m, w, label, moe_en, moe_zh)
+    if w.figure.bytes is None or w.bits is None:
+        return None
+    gb = w.figure.bytes / 1e9
     where_en, where_zh = hardware_class(gb * 1.1)
     return (
-        f"{p.label} × {m.quantization.scheme}",
-        f"Roughly {gb:,.1f} GB of weights ({p.label} parameters × {bpw:g} bits ÷ 8, {how}){moe_en}. "
+        f"{label} × {m.quantization.scheme}",
+        f"Roughly {gb:,.1f} GB of weights ({label} parameters × {w.bits.bits:g} bits ÷ 8, {w.bits.basis}){moe_en}. "
         f"Suits {where_en}. A rough estimate: the context (KV cache) and runtime add more memory.",
-        f"权重约 {gb:,.1f} GB（{p.label} 参数 × {bpw:g} 位 ÷ 8）{moe_zh}。"
+        f"权重约 {gb:,.1f} GB（{label} 参数 × {w.bits.bits:g} 位 ÷ 8）{moe_zh}。"
         f"适合{where_zh}。这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
+    )
+
+
+def _unquantized_text(m: ModelName, w: memory.Weights, label: str, moe_en: str, moe_zh: str) -> tuple[str, str, str] | None:
+    """No quant in the name: what an Ollama tag downloads, or the 16-bit original and a Q4_K_M file."""
+    q4 = memory.bits_for_scheme(memory.OLLAMA_DEFAULT)
+    assert q4 is not None  # the default scheme's row has its whole-file average
+    small, full = memory.weights_at(m, q4), memory.weights_at(m, memory.SIXTEEN_BIT)
+    if small is None or full is None:
+        return None
+    where_en, where_zh = hardware_class(small / 1e9 * 1.1)
+    if m.kind == "ollama_tag":
+        return (
+            f"{label} × {memory.OLLAMA_DEFAULT}",
+            f"Ollama's tags without a quant download a 4-bit build (usually {memory.OLLAMA_DEFAULT}): about {small / 1e9:,.1f} GB of weights"
+            f"{moe_en}, which suits {where_en}. A rough estimate: the context (KV cache) adds more memory.",
+            f"不带量化后缀的 Ollama 标签默认下载 4 位版本（通常为 {memory.OLLAMA_DEFAULT}）：权重约 {small / 1e9:,.1f} GB{moe_zh}，适合{where_zh}。"
+            f"这是粗略估计：上下文（KV 缓存）还会占用更多内存。",
+        )
+    return (
+        f"{label} × 16-bit",
+        f"About {full / 1e9:,.1f} GB of weights at 16 bits per weight{moe_en}; quantized to Q4_K_M about {small / 1e9:,.1f} GB, "
+        f"which suits {where_en}. A rough estimate: the context (KV cache) and runtime add more memory.",
+        f"16 位精度下权重约 {full / 1e9:,.1f} GB{moe_zh}；量化为 Q4_K_M 约 {small / 1e9:,.1f} GB，适合{where_zh}。"
+        f"这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
     )
 
 

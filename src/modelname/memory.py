@@ -25,7 +25,7 @@ GPU makers and llama.cpp's logs use GiB while download pages use GB.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
@@ -47,6 +47,13 @@ __all__ = [
     "architectures",
     "find_architecture",
     "scheme_bits",
+    "default_bits",
+    "bits_for_scheme",
+    "weights",
+    "weights_at",
+    "Weights",
+    "Bits",
+    "SIXTEEN_BIT",
     "DEFAULT_CONTEXT",
     "OVERHEAD_BYTES",
 ]
@@ -60,22 +67,6 @@ OVERHEAD_BYTES = GiB
 OVERHEAD_WHY = "a fixed 1 GiB for the runtime (CUDA/Metal context) and compute buffers"
 # gguf-parser's default platform footprint alone is 250 MiB of VRAM; llama.cpp logs compute buffers of a
 # few hundred MiB for its 512-token batch (reference/memory.md §3).
-
-# Whole-file bits per weight for llama.cpp file types that file_types.toml has no measurement for,
-# derived from tools/quantize/quantize.cpp's QUANT_OPTIONS sizes for Llama-3-8B (8.03e9 parameters):
-# size GiB × 8 × 2³⁰ ÷ 8.03e9.  (The same formula gives 4.8994 for Q4_K_M's "4.58G", measured 4.8944.)
-# BF16 has F16's layout (1-d tensors stay F32), so it takes F16's measured average.
-# These belong in file_types.toml as file_bits_per_weight; they live here until they move.
-_DERIVED_FILE_BPW = {
-    "Q4_0": 4.6426,  # "4.34G"
-    "Q4_1": 5.1133,  # "4.78G"
-    "Q5_0": 5.5733,  # "5.21G"
-    "Q5_1": 6.0440,  # "5.65G"
-    "Q3_K_M": 4.0008,  # "3.74G"
-    "BF16": 16.0005,  # = F16
-}
-_DERIVED_SOURCE = "derived from llama.cpp quantize.cpp's file size for Llama-3-8B"
-
 
 # --------------------------------------------------------------------------- result models
 
@@ -280,56 +271,113 @@ def find_architecture(m: ModelName) -> tuple[Architecture, str | None] | None:
 # --------------------------------------------------------------------------- weights
 
 
-def scheme_bits(m: ModelName) -> tuple[float, bool, str] | None:
-    """Bits per weight for the name's quantization: (bits, is a whole-file average, why)."""
+class Bits(NamedTuple):
+    """Bits per weight for a size estimate, and what they are."""
+
+    bits: float
+    whole_file: bool
+    """True for a whole-file average (embeddings and output at their own precision included)."""
+    basis: str
+    """``file average``, ``exact type``, ``nominal bits`` or ``16-bit original`` — for short sentences."""
+    why: str
+    """How the figure was chosen, in a clause."""
+
+
+OLLAMA_DEFAULT = "Q4_K_M"
+"""What an Ollama tag without a quant downloads: its library's default 4-bit build."""
+
+
+def scheme_bits(m: ModelName) -> Bits | None:
+    """Bits per weight for the name's quantization: the scheme's whole-file average where the
+    table has it, else its main tensor type's exact size, else its nominal bits."""
     q = m.quantization
     if q is None:
         return None
     row = vocabulary().file_types.get(key(q.scheme)) if q.method in ("gguf", "ggml", None) else None
     if row is not None:
-        scheme = row.scheme
         if row.file_bits_per_weight:
-            return (
-                float(row.file_bits_per_weight),
-                True,
-                f"{scheme}'s whole-file average, measured on Llama-3.1-8B by llama.cpp",
+            how = (
+                "derived from llama.cpp quantize.cpp's file size for Llama-3-8B"
+                if row.file_bits_derived
+                else "measured on Llama-3.1-8B by llama.cpp"
             )
-        if scheme in _DERIVED_FILE_BPW:
-            return _DERIVED_FILE_BPW[scheme], True, f"{scheme}'s whole-file average, {_DERIVED_SOURCE}"
+            return Bits(float(row.file_bits_per_weight), True, "file average", f"{row.scheme}'s whole-file average, {how}")
         if row.ftype is None:
             base = _base_scheme(row)
             if base is not None:
-                bits, _, _ = base
-                return (
-                    bits,
+                return Bits(
+                    base[0],
                     True,
-                    f"{scheme} is {base[2]} with some tensors kept at higher precision; "
-                    f"{base[2]}'s whole-file average is used, the real file is a little larger",
+                    "file average",
+                    f"{row.scheme} is {base[1]} with some tensors kept at higher precision; "
+                    f"{base[1]}'s whole-file average is used, the real file is a little larger",
                 )
-        if scheme == "F32":
-            return 32.0, True, "32-bit floats"
+        if row.scheme == "F32":
+            return Bits(32.0, True, "file average", "32-bit floats")
     if q.bits_per_weight:
-        return (
+        return Bits(
             float(q.bits_per_weight),
             False,
+            "exact type",
             f"{q.scheme}'s main tensor type; a whole file is usually a little larger "
             "(embeddings and output are kept at higher precision)",
         )
     if q.bits:
-        return float(q.bits), False, f"{q.scheme}'s nominal bits; scales and unquantized layers add to it"
+        return Bits(float(q.bits), False, "nominal bits", f"{q.scheme}'s nominal bits; scales and unquantized layers add to it")
     return None
 
 
-def _base_scheme(row: FileType) -> tuple[float, bool, str] | None:
+def default_bits(m: ModelName) -> Bits | None:
+    """Bits per weight when the name has no quantization: an Ollama tag downloads its default
+    4-bit build; a repository or safetensors/PyTorch file holds the 16-bit original."""
+    if m.quantization is not None:
+        return None
+    if m.kind == "ollama_tag":
+        row = vocabulary().file_types[key(OLLAMA_DEFAULT)]
+        assert row.file_bits_per_weight is not None
+        return Bits(
+            row.file_bits_per_weight,
+            True,
+            "file average",
+            f"an Ollama tag without a quant downloads its default build, usually {row.scheme}; `ollama show` tells",
+        )
+    if m.kind in ("hf_repo", "api_name", "file") and (m.format is None or m.format.id in ("safetensors", "pytorch")):
+        return Bits(16.0, False, "16-bit original", "no quantization in the name, so the 16-bit original (BF16/FP16) is assumed")
+    return None
+
+
+def bits_for_scheme(scheme: str) -> Bits | None:
+    """Bits per weight of a llama.cpp scheme by name (``Q4_K_M``), for "what if" figures."""
+    row = vocabulary().file_types.get(key(scheme))
+    if row is None or not row.file_bits_per_weight:
+        return None
+    return Bits(row.file_bits_per_weight, True, "file average", f"{row.scheme}'s whole-file average")
+
+
+SIXTEEN_BIT = Bits(16.0, False, "16-bit original", "the 16-bit original (BF16/FP16)")
+"""What a model takes unquantized."""
+
+
+def weights_at(m: ModelName, bits: Bits) -> int | None:
+    """Bytes of the model's weights if stored at ``bits`` ("what if" figures: the 16-bit original,
+    a Q4_K_M file of a repository that holds several quantizations)."""
+    w = weights(m)
+    total = w.total if w.total is not None else (m.parameters.total if m.parameters else None)
+    if total is None or m.role in ("mmproj", "lora", "imatrix"):
+        return None
+    return round(total * bits.bits / 8)
+
+
+def _base_scheme(row: FileType) -> tuple[float, str] | None:
     """For third-party schemes (Q6_K_L, UD-Q4_K_XL): the largest llama.cpp file type with the same main tensor type."""
     best: tuple[float, str] | None = None
     for other in load("file_types.toml"):
         if other.ftype is None or other.removed or other.tensor_type != row.tensor_type:
             continue
-        bits = other.file_bits_per_weight or _DERIVED_FILE_BPW.get(other.scheme)
+        bits = other.file_bits_per_weight
         if bits and (best is None or bits > best[0]):
             best = (float(bits), other.scheme)
-    return None if best is None else (best[0], True, best[1])
+    return best
 
 
 _LABEL = re.compile(r"^(\d+(?:\.\d+)?)([MBT])$")
@@ -342,38 +390,35 @@ def _label_total(label: str) -> int | None:
     return round(float(match.group(1)) * {"M": 1e6, "B": 1e9, "T": 1e12}[match.group(2)])
 
 
-def _weights(
-    m: ModelName, row: Architecture | None = None
-) -> tuple[Figure, int | None, int | None, float | None, list[str]]:
-    notes: list[str] = []
-    if m.role == "imatrix":
-        return (
-            Figure(
-                bytes=None,
-                exact=False,
-                why="an importance matrix is input for quantizing, not a model to run",
-            ),
-            None,
-            None,
-            None,
-            notes,
-        )
-    if m.role in ("mmproj", "lora"):
-        what = "a multimodal projector" if m.role == "mmproj" else "a LoRA adapter"
-        return (
-            Figure(
-                bytes=None,
-                exact=False,
-                why=f"this is {what}; the size label in its name is the language model's, not its own",
-            ),
-            None,
-            None,
-            None,
-            notes,
-        )
+class Weights(NamedTuple):
+    """The weights part of an estimate and what it was computed from."""
+
+    figure: Figure
+    total: int | None = None
+    """All parameters counted (every expert)."""
+    active: int | None = None
+    label: str | None = None
+    """The size label the count comes from."""
+    bits: Bits | None = None
+    notes: tuple[str, ...] = ()
+
+
+def weights(m: ModelName, row: Architecture | None = None) -> Weights:
+    """The weights of the model a name describes: all parameters × bits per weight ÷ 8.
+
+    Projectors, adapters and importance matrices are not sized from the name (its size label is
+    the language model's); effective parameters (Gemma's E4B) are not the total that must be in
+    memory; a name without a size takes the size of its architectures.toml row when it has one.
+    """
+    if m.role in ("mmproj", "lora", "imatrix"):
+        what = {
+            "mmproj": "this is a multimodal projector; the size label in its name is the language model's, not its own",
+            "lora": "this is a LoRA adapter; the size label in its name is the language model's, not its own",
+            "imatrix": "an importance matrix is input for quantizing, not a model to run",
+        }[m.role]
+        return Weights(Figure(bytes=None, exact=False, why=what))
     p = m.parameters
-    total = p.total if p else None
-    label = p.label if p else None
+    total, label, notes = (p.total, p.label, []) if p else (None, None, [])
     if p is None and row is not None and row.sizes and _label_total(row.sizes[0]):
         # Phi-3-mini, phi-4: the name has no size, but the table row for it does.
         label, total = row.sizes[0], _label_total(row.sizes[0])
@@ -382,31 +427,21 @@ def _weights(
         why = "the name does not say how many parameters the model has"
         if p and p.effective:
             why = f"{p.label} gives effective parameters, not the total that must be in memory"
-        return Figure(bytes=None, exact=False, why=why), None, None, None, notes
+        return Weights(Figure(bytes=None, exact=False, why=why), notes=tuple(notes))
     active = p.active if p else None
-    bits = scheme_bits(m)
+    bits = scheme_bits(m) or default_bits(m)
     if bits is None:
-        if (
-            m.quantization is None
-            and m.kind in ("hf_repo", "api_name", "file")
-            and (m.format is None or m.format.id in ("safetensors", "pytorch"))
-        ):
-            bits = (16.0, False, "no quantization in the name, so the 16-bit original (BF16/FP16) is assumed")
-        else:
-            why = "the name does not say the quantization"
-            if m.kind == "ollama_tag":
-                why += " (`ollama show` tells it)"
-            return Figure(bytes=None, exact=False, why=why), total, active, None, notes
-    bpw, _, how = bits
-    weight_bytes = round(total * bpw / 8)
-    why = f"{label} parameters ({total:,}; size labels are rounded) × {bpw:g} bits ({how}) ÷ 8"
+        why = "the name does not say the quantization"
+        return Weights(Figure(bytes=None, exact=False, why=why), total, active, label, None, tuple(notes))
+    why = f"{label} parameters ({total:,}; size labels are rounded) × {bits.bits:g} bits ({bits.why}) ÷ 8"
     if (p and p.experts) or active:
         computed = f"{active / 1e9:g}B" if active else "a few experts' worth"
         notes.append(
             f"mixture of experts: all {total / 1e9:g}B parameters must be in memory, "
             f"but only {computed} are computed per token (speed follows the active count)"
         )
-    return Figure(bytes=weight_bytes, exact=False, why=why), total, active, bpw, notes
+    figure = Figure(bytes=round(total * bits.bits / 8), exact=False, why=why)
+    return Weights(figure, total, active, label, bits, tuple(notes))
 
 
 # --------------------------------------------------------------------------- the estimate
@@ -488,7 +523,9 @@ def combine(
 def estimate(m: ModelName, context_length: int | None = None) -> MemoryEstimate:
     """Estimate the memory to run the model a parsed name describes (see the module docstring)."""
     found = find_architecture(m) if m.role in (None, "model") else None
-    weights, total, active, bpw, notes = _weights(m, found[0] if found else None)
+    w = weights(m, found[0] if found else None)
+    total, active, notes = w.total, w.active, list(w.notes)
+    bpw = w.bits.bits if w.bits is not None else None
     arch_id = None
     per_token = None
     tokens = None
@@ -520,7 +557,7 @@ def estimate(m: ModelName, context_length: int | None = None) -> MemoryEstimate:
         )
     return combine(
         m.name,
-        weights,
+        w.figure,
         kv,
         parameters=total,
         active_parameters=active,

@@ -141,7 +141,9 @@ class FileType(Row):
     bits: int
     """Nominal bits (4 for Q4_K_M)."""
     file_bits_per_weight: float | None = None
-    """Measured whole-file average (Llama-3.1-8B, llama.cpp tools/quantize/README.md)."""
+    """Whole-file average bits per weight on Llama-3.x-8B (llama.cpp), for size estimates."""
+    file_bits_derived: bool = False
+    """``file_bits_per_weight`` is derived from quantize.cpp's listed file size, not measured."""
     aliases: tuple[str, ...] = ()
     """Other spellings (``q4_k`` for Q4_K_M)."""
     removed: bool = False

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render"]
 
-_NUMERIC_VERSION = re.compile(r"\d+(?:\.\d+)*")
+_PLAIN_VERSION = re.compile(r"\d+(?:\.\d+)*")
 
 
 def _word(text: str) -> str:
@@ -42,11 +42,20 @@ def _compose(m: ModelName) -> str | None:
         return None
     base: list[str] = []
     version_part: list[str] = []
-    if m.family:
-        base.append(_word(m.family))
-    if m.version:
-        # Right after the base name, so that no later number can be taken for it.
-        base.append(_version_token(m))
+    if (
+        m.family
+        and m.version
+        and m.source_of("family") == "pattern"
+        and m.version[0].isdigit()
+        and not _PLAIN_VERSION.fullmatch(m.version)
+    ):
+        base.append(_word(m.family) + m.version)  # r1v4: a guessed name keeps a version like 1v4 glued
+    else:
+        if m.family:
+            base.append(_word(m.family))
+        if m.version:
+            # Right after the base name, so that no later number can be taken for it.
+            base.append(_version_token(m))
     if m.variant:
         base.append(m.variant)
     size = [m.parameters.label] if m.parameters else []
@@ -125,15 +134,21 @@ def _context_token(tokens: int) -> str:
 
 
 def _version_token(m: ModelName) -> str:
-    """The version as written in the canonical name; a long bare number gets a ``v`` so it does
-    not read as a date, unless ``v`` is one of the family's version letters (DeepSeek V3)."""
+    """The version as written in the canonical name.  A bare number the reader would take for
+    something else — a date (four or more digits), a count (512), a revision (002) — gets a
+    ``v``, unless ``v`` is one of the family's version letters (DeepSeek V3)."""
     version = m.version or ""
-    if version.isdigit() and len(version) >= 4:
+    if version.isdigit() and (len(version) >= 4 or version.startswith("00") or _power_of_two_count(version)):
         row = vocabulary().families.get(m.family or "")
         letters = {x.lower() for x in (row.version_letters if row is not None else ())}
         if "v" not in letters:
             return "v" + version
     return version
+
+
+def _power_of_two_count(digits: str) -> bool:
+    n = int(digits)
+    return n >= 256 and n & (n - 1) == 0
 
 
 def _function_word(fn: str) -> str:

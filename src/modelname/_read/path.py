@@ -152,9 +152,10 @@ def read_embedded_namespace(chunks: list[Chunk], r: Reading, v: Vocabulary) -> l
         and first.key in v.uploaders
         and start + 1 < len(chunks)
         and chunks[start + 1].sep == "-"
+        and chunks[start + 1].pieces[0].kind == "WORD"
         and first.key not in v.family_by_alias
     ):
-        # Huihui-gpt-oss-20b-…: huihui-ai's own marker before the model's name
+        # Huihui-gpt-oss-20b-…: huihui-ai's own marker before the model's name (not Huihui-3.5-…)
         r.note("organization", first.text, v.uploaders[first.key], uploader=True, embedded=True)
         chunks = chunks[:start] + [Chunk(chunks[start + 1].pieces, first.sep)] + chunks[start + 2 :]
     return chunks

@@ -45,6 +45,10 @@ class Chunks:
         parts = self.items[self.i : self.i + n]
         return "".join((c.sep if j else "") + c.text for j, c in enumerate(parts))
 
+    def phrase_key(self, n: int) -> str:
+        """The lookup spelling of ``n`` chunks from here (``gpt-3``)."""
+        return "-".join(c.key for c in self.items[self.i : self.i + n])
+
     def phrase(self, index: dict[str, Any], starts: dict[str, int]) -> tuple[Any, int] | None:
         """Longest run of chunks from here whose joined spelling is in ``index``: (row, chunks).
 

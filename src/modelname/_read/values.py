@@ -7,6 +7,7 @@ stages decide where a value goes.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
@@ -57,9 +58,11 @@ _ACTIVE_OR_EFFECTIVE = re.compile(r"([AaEe])(\d+(?:[._]\d+)?)[Bb]")
 _GLUED_DECIMAL = re.compile(r"(\d+)[Bb](\d)")
 
 
-def number_text(x: float) -> str:
-    """``7.0`` → ``7``, ``1.5`` → ``1.5``."""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+def number_text(x: float | str) -> str:
+    """A number as a label shows it, exactly and never in exponent form: ``7.0`` → ``7``,
+    ``1.50`` → ``1.5``, ``0_5`` → ``0.5``, ``12345.6789`` → ``12345.6789``."""
+    text = format(Decimal(str(x).replace("_", ".")).normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _count(number: str, unit: str) -> int:
@@ -67,7 +70,7 @@ def _count(number: str, unit: str) -> int:
 
 
 def _label_number(number: str) -> str:
-    return number_text(float(number.replace("_", ".")))
+    return number_text(number)
 
 
 def _params(label: str, total: int | None = None, active: int | None = None, experts: int | None = None,

@@ -148,8 +148,9 @@ def family_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     if r.family is None and _tag_first(cur, v, n):
         return 0
     last = cur.at(n - 1)
-    if n > 1 and last.kinds == ("NUM",) and r.family is None:
-        # tts-1-hd: the alias spells the version; keep it as the version too
+    if n > 1 and last.kinds == ("NUM",) and r.family is None and key(row.name) != cur.phrase_key(n):
+        # tts-1-hd: the alias spells the version; keep it as the version too (but GPT-3, the
+        # family's own name, is just the family)
         used = place.family(cur, r, v, row, n, None)
         if r.version is None:
             r.set_version(version_text(last.text), last.text, cur.i + n - 1)
@@ -259,7 +260,15 @@ def compound(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     chunk = cur.at(0)
     pieces = chunk.pieces
     if len(pieces) == 1 and pieces[0].kind == "WORD":
-        return _family_and_tag(cur, r, v, chunk)
+        return _family_and_tag(cur, r, v, chunk.key, chunk.text, None)
+    if (
+        pieces[0].kind == "WORD"
+        and all(p.kind in ("NUM", "VERSION") for p in pieces[1:])
+        and key(pieces[0].text) not in v.family_by_alias
+        and r.family is None
+    ):
+        # OvisOCR2, GemmaCoder3: the same family, tag and version as OvisOCR-2
+        return _family_and_tag(cur, r, v, key(pieces[0].text), pieces[0].text, pieces[1:])
     if len(pieces) >= 2 and pieces[-1].kind == "NUM" and r.family is None and pieces[0].kind == "NUM":
         fam = v.family_by_alias.get("".join(p.text for p in pieces[:-1]).lower())
         if fam is not None:  # 360gpt2: 360GPT, version 2
@@ -274,15 +283,20 @@ def _glue_tag(v: Vocabulary, word: str) -> Any:
     return row if row is not None and row.field in ("functions", "variant", "training") else None
 
 
-def _family_and_tag(cur: Chunks, r: Reading, v: Vocabulary, chunk: Chunk) -> int:
-    word = chunk.key
+def _family_and_tag(
+    cur: Chunks, r: Reading, v: Vocabulary, word: str, text: str, version: tuple[Piece, ...] | None
+) -> int:
+    """``word`` (lower-case, spelled ``text``) is a family alias and a tag glued; ``version`` the
+    pieces glued after them."""
     for cut in range(len(word) - 2, 2, -1):
         fam = v.family_by_alias.get(word[:cut])
         row = _glue_tag(v, word[cut:])
         if fam is not None and row is not None:
-            used = place.family(cur, r, v, fam, 1, None)
-            r.notes[-1].token = chunk.text[:cut]
-            place.tag(cur, r, v, row, 0, token=chunk.text[cut:], at=cur.i + used)
+            used = place.family(cur, r, v, fam, 1, version)
+            if not used:
+                return 0
+            next(n for n in reversed(r.notes) if n.field in ("family", "base_model")).token = text[:cut]
+            place.tag(cur, r, v, row, 0, token=text[cut:], at=cur.i + used)
             return used
     return 0
 

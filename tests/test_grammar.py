@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import ROOT
 
 from modelname import _grammar
@@ -63,3 +65,47 @@ def test_structure_cache_gives_the_same_result():
     second = _grammar.skeleton(name)  # from the cache
     assert first == second
     assert [p.text for p in first.namespaces] == ["bartowski/"]
+
+
+def _lex_with_one_alternation(text):
+    """The reference lexer: every name terminal in one alternation, in priority order."""
+    import re
+
+    from modelname._grammar import PATH_TERMINALS, Piece, _terminals
+
+    path = re.compile("|".join(f"(?P<{t}>{p})" for t, _, p in _terminals() if t in PATH_TERMINALS))
+    name = re.compile("|".join(f"(?P<{t}>{p})" for t, _, p in _terminals() if t not in PATH_TERMINALS))
+    out, cut = [], text.rfind("/") + 1
+    for scanner, start, stop in ((path, 0, cut), (name, cut, len(text))):
+        pos = start
+        for m in scanner.finditer(text, start, stop):
+            if m.start() != pos:
+                break
+            out.append(Piece(m.lastgroup, m.group(), pos))
+            pos = m.end()
+        if pos != stop:
+            return out, pos
+    return out, None
+
+
+def _dispatch_outcome(text):
+    from modelname._grammar import lex
+    from modelname.errors import InvalidModelName
+
+    try:
+        return lex(text), None
+    except InvalidModelName as err:
+        return None, err.position
+
+
+@settings(max_examples=1500)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.text(alphabet="qQiItT0123456789_-.kKmMsSlLxXbBvVeEaAfFpP:/ +İıſKé通", max_size=40))
+def test_the_dispatching_lexer_matches_the_full_alternation(text):
+    """The lexer tries only the terminals that can start with a piece's first character; it must
+    cut every text exactly as trying all of them in priority order does."""
+    pieces, failed_at = _lex_with_one_alternation(text)
+    got, position = _dispatch_outcome(text)
+    if failed_at is None:
+        assert got == pieces
+    else:
+        assert got is None and position == failed_at

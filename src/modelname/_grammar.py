@@ -140,16 +140,134 @@ def _terminals() -> tuple[tuple[str, int, str], ...]:
 
 
 @lru_cache(maxsize=1)
-def _scanners() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _scanners() -> tuple[re.Pattern[str], _Dispatch]:
     path, name = [], []
     for term, _prio, pattern in _terminals():
-        (path if term in PATH_TERMINALS else name).append(f"(?P<{term}>{pattern})")
-    return re.compile("|".join(path)), re.compile("|".join(name))
+        (path if term in PATH_TERMINALS else name).append((term, pattern))
+    return re.compile("|".join(f"(?P<{t}>{p})" for t, p in path)), _Dispatch(name)
 
 
-def _lex_part(scanner: re.Pattern[str], text: str, start: int, stop: int, out: list[Piece]) -> None:
-    pos = start
-    for m in scanner.finditer(text, start, stop):
+class _Dispatch:
+    """The name terminals, tried only where they can start.
+
+    For each character the lexer meets first at a piece's start, the terminals whose first
+    character can be it (:func:`_first_char_test`) are joined, in priority order, into one
+    expression; that expression matches exactly what the full alternation would, because the
+    others cannot match there.  The expressions are cached by character.
+    """
+
+    LIMIT = 4096  # characters remembered; others are looked up each time
+
+    def __init__(self, terminals: list[tuple[str, str]]) -> None:
+        self.terminals = terminals
+        self.tests = [_first_char_test(pattern) for _name, pattern in terminals]
+        self.by_char: dict[str, re.Pattern[str]] = {}
+        self.by_subset: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+    def __call__(self, ch: str) -> re.Pattern[str]:
+        found = self.by_char.get(ch)
+        if found is None:
+            subset = tuple(i for i, test in enumerate(self.tests) if test(ch))
+            found = self.by_subset.get(subset)
+            if found is None:
+                found = re.compile("|".join(f"(?P<{self.terminals[i][0]}>{self.terminals[i][1]})" for i in subset) or "(?!)")
+                self.by_subset[subset] = found
+            if len(self.by_char) < self.LIMIT:
+                self.by_char[ch] = found
+        return found
+
+
+def _first_char_test(pattern: str) -> Any:
+    """A test of whether a character can start a match of ``pattern``: the first characters of its
+    parse (lookarounds and anchors are skipped, so the test may say yes too often, never no)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        items, _nullable = _first_of(_parser.parse(pattern), False)
+    except Exception:  # noqa: BLE001 - an unusual pattern is simply always tried
+        return lambda ch: True
+    return lambda ch: any(_item_matches(item, ch) for item in items)
+
+
+def _first_of(seq: Any, ignore_case: bool) -> tuple[list[Any], bool]:
+    """(first-character items, whether ``seq`` can match the empty string)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    items: list[Any] = []
+    for op, av in seq:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width
+        if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN):
+            items.append((op, av, ignore_case))
+            return items, False
+        if op is c.BRANCH:
+            nullable = False
+            for branch in av[1]:
+                sub, null = _first_of(branch, ignore_case)
+                items.extend(sub)
+                nullable = nullable or null
+            if not nullable:
+                return items, False
+        elif op is c.SUBPATTERN:
+            add = av[1]
+            sub, null = _first_of(av[3], ignore_case or bool(add & re.IGNORECASE))
+            items.extend(sub)
+            if not null:
+                return items, False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            sub, null = _first_of(av[2], ignore_case)
+            items.extend(sub)
+            if av[0] > 0 and not null:
+                return items, False
+        else:
+            items.append((c.ANY, None, False))  # anything else: assume any character
+            return items, False
+    return items, True
+
+
+def _item_matches(item: Any, ch: str) -> bool:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    op, av, ignore_case = item
+    chars = {x for x in (ch, ch.lower(), ch.upper(), ch.casefold()) if len(x) == 1} if ignore_case else {ch}
+    if op is c.ANY:
+        return ch != "\n"
+    if op is c.LITERAL:
+        return any(ord(x) == av for x in chars)
+    if op is c.NOT_LITERAL:
+        return not any(ord(x) == av for x in chars)
+    return any(_in_class(av, x) for x in chars)
+
+
+def _in_class(members: Any, ch: str) -> bool:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    negate, found = False, False
+    for op, av in members:
+        if op is c.NEGATE:
+            negate = True
+        elif op is c.LITERAL:
+            found = found or ord(ch) == av
+        elif op is c.RANGE:
+            found = found or av[0] <= ord(ch) <= av[1]
+        elif op is c.CATEGORY:
+            found = found or _CATEGORIES[str(av)](ch)
+    return found != negate
+
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": str.isdecimal,
+    "CATEGORY_NOT_DIGIT": lambda ch: not ch.isdecimal(),
+    "CATEGORY_SPACE": str.isspace,
+    "CATEGORY_NOT_SPACE": lambda ch: not ch.isspace(),
+    "CATEGORY_WORD": lambda ch: ch.isalnum() or ch == "_",
+    "CATEGORY_NOT_WORD": lambda ch: not (ch.isalnum() or ch == "_"),
+}
+
+
+def _lex_path(scanner: re.Pattern[str], text: str, stop: int, out: list[Piece]) -> None:
+    pos = 0
+    for m in scanner.finditer(text, 0, stop):
         if m.start() != pos:
             break
         out.append(Piece(m.lastgroup or "", m.group(), pos))
@@ -158,14 +276,27 @@ def _lex_part(scanner: re.Pattern[str], text: str, start: int, stop: int, out: l
         raise InvalidModelName.at(pos, f"unexpected character {text[pos]!r}", text)
 
 
+def _lex_name(dispatch: _Dispatch, text: str, pos: int, out: list[Piece]) -> None:
+    stop = len(text)
+    by_char, new, append = dispatch.by_char, tuple.__new__, out.append
+    while pos < stop:
+        ch = text[pos]
+        m = (by_char.get(ch) or dispatch(ch)).match(text, pos)
+        if m is None:
+            raise InvalidModelName.at(pos, f"unexpected character {ch!r}", text)
+        end = m.end()
+        append(new(Piece, (m.lastgroup, text[pos:end], pos)))
+        pos = end
+
+
 def lex(text: str) -> list[Piece]:
     """Split ``text`` into pieces; the part before the last ``/`` holds only path pieces."""
-    path_scanner, name_scanner = _scanners()
+    path_scanner, name_dispatch = _scanners()
     out: list[Piece] = []
     cut = text.rfind("/") + 1
     if cut:
-        _lex_part(path_scanner, text, 0, cut, out)
-    _lex_part(name_scanner, text, cut, len(text), out)
+        _lex_path(path_scanner, text, cut, out)
+    _lex_name(name_dispatch, text, cut, out)
     return out
 
 

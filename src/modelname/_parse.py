@@ -9,11 +9,13 @@ batch columns are derived from the result alone.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from ._grammar import check, skeleton
 from ._read import Reading, read
 from .errors import InvalidModelName
-from .model import ModelName, with_evidence
+from .model import SCHEMA_VERSION, ModelName, with_evidence
+from .parts import Distill, Format, Parameters, Quantization, Resolved, Shard, trusted
 
 __all__ = ["parse", "parse_uncached", "CACHE_SIZE"]
 
@@ -49,41 +51,56 @@ _cached = lru_cache(maxsize=CACHE_SIZE)(parse_uncached)
 
 
 def _build(name: str, r: Reading) -> ModelName:
-    m = ModelName(
-        name=name,
-        kind=r.kind,
-        provider=" ".join(text for _pos, text in sorted(r.provider)) or None,
-        organization=r.organization,
-        vendor=r.vendor,
-        family=r.family,
-        version=r.version,
-        variant="-".join(r.variant) or None,
-        parameters=r.parameters,
-        context_length=r.context_length,
-        date=r.date,
-        distill=r.distill,
-        base_model=r.base_model,
-        functions=tuple(r.functions),
-        category=r.category,
-        finetune=tuple(r.finetune),
-        training=tuple(r.training),
-        quantization=r.quantization,
-        format=r.format,
-        role=r.role,
-        shard=r.shard,
-        resolved=r.resolved,
-        provenance=tuple((k, r.sources[k]) for k in _FIELD_ORDER if k in r.sources and _filled(r, k)),
-        unrecognized=tuple(r.unrecognized),
+    """The result from the reading: values of the field types already, so no validation runs
+    (``tests/test_parse.py`` checks that every fixture's result equals its validated JSON form)."""
+    sources = r.sources
+    values = {
+        "name": name,
+        "schema_version": SCHEMA_VERSION,
+        "kind": r.kind,
+        "provider": " ".join(text for _pos, text in sorted(r.provider)) or None,
+        "organization": r.organization,
+        "vendor": r.vendor,
+        "family": r.family,
+        "version": r.version,
+        "variant": "-".join(r.variant) or None,
+        "parameters": _part(Parameters, r.parameters, _NO_PARAMETERS),
+        "context_length": r.context_length,
+        "date": r.date,
+        "distill": _part(Distill, r.distill, _NO_DISTILL),
+        "base_model": r.base_model,
+        "functions": tuple(r.functions),
+        "category": r.category,
+        "finetune": tuple(r.finetune),
+        "training": tuple(r.training),
+        "quantization": _part(Quantization, r.quantization, _NO_QUANTIZATION),
+        "format": _part(Format, r.format, _NO_FORMAT),
+        "role": r.role,
+        "shard": _part(Shard, r.shard, _NO_SHARD),
+        "resolved": _part(Resolved, r.resolved, _NO_RESOLVED),
+        "provenance": (),
+        "unrecognized": tuple(r.unrecognized),
+    }
+    values["provenance"] = tuple(
+        (f, sources[f]) for f in sorted(sources, key=_ORDER.__getitem__) if values[f] not in (None, (), "")
     )
-    return with_evidence(m, tuple(r.notes))
+    return with_evidence(trusted(ModelName, values), tuple(r.notes))
 
+
+def _part(model: type[Any], value: dict[str, Any] | None, defaults: dict[str, Any]) -> Any:
+    return None if value is None else trusted(model, {**defaults, **value})
+
+
+def _defaults(model: type[Any]) -> dict[str, Any]:
+    return {f: info.default for f, info in model.model_fields.items()}
+
+
+_NO_PARAMETERS = _defaults(Parameters)
+_NO_DISTILL = _defaults(Distill)
+_NO_QUANTIZATION = _defaults(Quantization)
+_NO_FORMAT = _defaults(Format)
+_NO_SHARD = _defaults(Shard)
+_NO_RESOLVED = _defaults(Resolved)
 
 # Provenance is listed in the order of the result's own fields.
-_FIELD_ORDER = tuple(
-    f for f in ModelName.model_fields if f not in ("name", "schema_version", "kind", "provenance", "unrecognized")
-)
-
-
-def _filled(r: Reading, field: str) -> bool:
-    value = getattr(r, field)
-    return value is not None and value != [] and value != ""
+_ORDER = {f: i for i, f in enumerate(ModelName.model_fields)}

@@ -164,7 +164,8 @@ class Evidence:
     """The explanations a result loaded from JSON came with."""
 
     def changed(self, m: ModelName) -> set[str]:
-        return {f for f, value in self.values.items() if getattr(m, f) != value}
+        values = self.values
+        return {f for f in EXPLAINED_FIELDS if getattr(m, f) != values[f]}
 
 
 def _values(m: ModelName) -> dict[str, Any]:
@@ -173,5 +174,5 @@ def _values(m: ModelName) -> dict[str, Any]:
 
 def with_evidence(m: ModelName, notes: tuple[Any, ...]) -> ModelName:
     """Attach the reading's notes to a freshly built result (used by :func:`modelname.parse`)."""
-    m._evidence = Evidence(_values(m), notes=notes)
+    object.__setattr__(m, "__pydantic_private__", {"_evidence": Evidence(dict(m.__dict__), notes=notes)})
     return m

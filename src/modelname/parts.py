@@ -4,7 +4,7 @@ alias and explanation.  Frozen pydantic models holding tuples, so results are ha
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_serializer
 
@@ -19,11 +19,25 @@ __all__ = [
     "Kind",
     "Source",
     "Role",
+    "trusted",
 ]
 
 Kind = Literal["hf_repo", "gguf_file", "file", "ollama_tag", "api_name"]
 Source = Literal["table", "pattern"]
 Role = Literal["model", "mmproj", "lora", "imatrix"]
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def trusted(cls: type[_M], values: dict[str, Any], private: dict[str, Any] | None = None) -> _M:
+    """An instance of a result model from values the reader made (already of the field types and
+    complete): what ``model_construct`` does, without its per-field work.  A test checks that every
+    fixture's result built this way equals the one pydantic validates from its JSON form."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", private)
+    return obj
 
 
 class _Part(BaseModel):

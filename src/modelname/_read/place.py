@@ -136,7 +136,7 @@ def _first_family(
     cur: Chunks, r: Reading, v: Vocabulary, row: Any, n: int, rest: tuple[Piece, ...] | None, token: str,
     value: str | None,
 ) -> int:
-    chunk = cur.at(0)
+    chunk = cur.chunk
     r.set_family(row, token, cur.i)
     if rest is None and n == 1 and chunk.kinds == ("NUM", "WORD"):
         # 4.0Ultra (iFlytek Spark): an id made of a version and a tier

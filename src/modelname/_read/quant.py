@@ -64,7 +64,7 @@ def container(r: Reading, v: Vocabulary, method: str | None = None) -> str | Non
 
 
 def _is_container(v: Vocabulary, method: str | None) -> bool:
-    return method is not None and any(f.container == method for f in v.formats.values())
+    return method in v.containers
 
 
 def set_quant(r: Reading, v: Vocabulary, quant: dict[str, Any], token: str, row: Any, how: str) -> None:
@@ -141,7 +141,7 @@ def _bits_fields(quant: dict[str, Any], row: Any) -> None:
 def method_word(cur: Chunks, r: Reading, v: Vocabulary, row: Any) -> None:
     """A method word (quant_methods.toml): refines a plain width before it (``int4-awq``), names
     the method of a bpw figure (``6.0bpw-exl3``), else becomes the quantization."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     q = r.quantization
     old = v.methods.get(q["method"]) if q is not None and q.get("method") else None
     if q is not None and (old is None or old.plain) and (q.get("bits") or 0) < 16 and not row.as_format:
@@ -179,7 +179,7 @@ def format_word(cur: Chunks, r: Reading, v: Vocabulary, row: Any) -> None:
     """A format word (``GGUF`` of a repo, ``mlx``): the format when none is known yet; a ``ggml``
     word makes a ``.bin`` a legacy GGML file; ``mlx``/``mlc`` also name the quant's method; a
     format word right before a split-file suffix is the file's extension (``model.gguf.part1of2``)."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     if r.format is None:
         r.set_format(row.id, None)
     elif row.container == "ggml" and r.format == {"id": "pytorch", "extension": "bin"}:

@@ -36,7 +36,7 @@ _NUMBER = re.compile(r"\d+(?:[._]\d+)?")
 
 def shard(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``00001-of-00003``, ``part1of2``: part ``index`` of ``total`` files."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     index, total = (int(n) for n in _DIGITS.findall(text))
     r.shard = {"index": index, "total": total}
     r.source("shard", "pattern")
@@ -46,7 +46,7 @@ def shard(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def date(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``2024-06-20``, ``20240620``, ``08-2024`` (month-year): the first date of the name."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     if len(text) == 7:  # 08-2024
         iso = f"{text[3:]}-{text[:2]}"
     else:
@@ -57,7 +57,7 @@ def date(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def gguf_quant(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A llama.cpp quant code: the file type the table knows, or the code as written."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     quant, row = code_quant(text, v)
     set_quant(r, v, quant, text, row, "table" if row is not None else "pattern")
     return 1
@@ -65,7 +65,7 @@ def gguf_quant(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def mlc_quant(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """MLC-LLM's ``q4f16_1``: 4-bit weights with 16-bit float scales, MLC's method."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     row = v.quant_words.get(key(text))
     bits = int(_DIGITS.search(text).group())  # type: ignore[union-attr]
     quant = {"scheme": text.lower(), "method": "mlc", "bits": bits or None}
@@ -77,7 +77,7 @@ def mlc_quant(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def bits(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``4bit``, ``8bits``: the bits of the method named before (``bnb-4bit``), else the scheme."""
-    token = cur.at(0).text
+    token = cur.chunk.text
     number = float(_NUMBER.match(token).group().replace("_", "."))  # type: ignore[union-attr]
     if number in (1.58, 1.5):
         row = v.quant_words.get("1.58bit")
@@ -98,7 +98,7 @@ def bits(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def bpw(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``4.65bpw`` (bits per weight, ExLlama's unit) and ``h6`` (head bits)."""
-    token = cur.at(0).text
+    token = cur.chunk.text
     text = token.lower()
     if text.startswith("h"):
         r.note("quantization", token, v.tags.get("h6"), head_bits=int(text[1:]))
@@ -122,7 +122,7 @@ def bpw(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 def parameter_size(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``7B``, ``30B-A3B``, ``8x7B`` …; a small ``1M`` is a context; a second size 50× the first
     is a training-token count (``TinyLlama-1.1B-…-3T``)."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     found = size(text)
     if found is None:
         return 0
@@ -146,7 +146,7 @@ def parameter_size(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 def context(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``128k``: a context window when the number is a plausible one, else a count of examples
     (``Code-290k``, ``dpo-7k``), kept as a fine-tune word."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     if not plausible_context(float(text[:-1])):
         r.add_finetune(text, "pattern", count=text)
         return 1
@@ -155,7 +155,7 @@ def context(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def version(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``v0.2``, ``V3``: a version; a family's own version letter keeps its case (DeepSeek ``V3``)."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     fam = r.family_row
     lettered = place.letter(fam, text[:1]) if fam is not None else None
     if lettered is not None and "." not in text[1:2]:
@@ -204,7 +204,7 @@ def number(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A plain number: a date, a context in tokens (``llama3-70b-8192``), a revision
     (``gemini-1.5-pro-002``), the minor half of a version (``claude-3-5``), an image size or
     length (``512``), else a version."""
-    text = cur.at(0).text
+    text = cur.chunk.text
     if text.isdigit():
         dated = _number_date(cur, r, text)
         if dated is not None:
@@ -227,7 +227,7 @@ def _number_word(cur: Chunks, r: Reading, v: Vocabulary, text: str) -> int:
     if (
         r.version is not None
         and cur.i == (r.version_at if r.version_at is not None else -9) + 1
-        and cur.at(0).sep == "-"
+        and cur.chunk.sep == "-"
         and len(text) == 1
         and "." not in r.version
         and r.version.lstrip("VRKMXTZvrkmxtz").isdigit()
@@ -246,7 +246,7 @@ def _number_word(cur: Chunks, r: Reading, v: Vocabulary, text: str) -> int:
 
 def symbol(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``+`` after the name: the Plus tier (``Qwen-Plus``, ``command-r+``)."""
-    if cur.at(0).text == "+" and cur.i > 0:
+    if cur.chunk.text == "+" and cur.i > 0:
         r.add_variant("Plus", "+", v.tags.get("plus"))
         return 1
     return 0

@@ -34,6 +34,8 @@ class Chunks:
 
     items: list[Any]
     i: int = 0
+    chunk: Any = None
+    """The chunk being read (``items[i]``, set by the loop that moves ``i``)."""
 
     def at(self, offset: int = 0) -> Any:
         """The chunk ``offset`` places after the current one, or None past the end."""
@@ -57,7 +59,11 @@ class Chunks:
         """
         items, i = self.items, self.i
         first = items[i]
-        longest = min(starts.get(first.key, 1), len(items) - i)
+        longest = starts.get(first.key)
+        if longest is None:  # no spelling of several words starts here: one lookup
+            row = index.get(first.key)
+            return (row, 1) if row is not None else None
+        longest = min(longest, len(items) - i)
         for n in range(longest, 1, -1):
             parts = items[i : i + n]
             if any(c.sep == ":" for c in parts[1:]):

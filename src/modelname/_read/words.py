@@ -10,6 +10,7 @@ the model's own name when it leads the name, else a fine-tune word.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .._grammar import Chunk, Piece
@@ -28,7 +29,8 @@ _YEAR = re.compile(r"20\d\d")
 def read_words(chunks: list[Chunk], r: Reading, v: Vocabulary) -> None:
     """Read every chunk; the cursor moves here only, by what each rule says it used."""
     cur = Chunks(chunks)
-    while cur.i < len(cur.items):
+    while cur.i < len(chunks):
+        cur.chunk = chunks[cur.i]
         used = _read_chunk(cur, r, v)
         if not used:
             unknown(cur, r, v)
@@ -37,26 +39,49 @@ def read_words(chunks: list[Chunk], r: Reading, v: Vocabulary) -> None:
 
 
 def _read_chunk(cur: Chunks, r: Reading, v: Vocabulary) -> int:
-    kinds = cur.at(0).kinds
+    kinds = cur.chunk.kinds
     if len(kinds) == 1 and kinds[0] in SHAPES:
         used = SHAPES[kinds[0]](cur, r, v)
         if used:
             return used
-    if kinds[0] == "WORD" or kinds == ("NUM", "WORD") or len(kinds) > 1:
-        for rule in WORD_RULES:
-            used = rule(cur, r, v)
-            if used:
-                return used
+    rules = _RULES_FOR.get(kinds)
+    if rules is None:
+        rules = _RULES_FOR[kinds] = _rules_for(kinds)
+    for rule in rules:
+        used = rule(cur, r, v)
+        if used:
+            return used
     return 0
+
+
+def _only(*shapes: tuple[str, ...]) -> Callable[[Rule], Rule]:
+    """Mark a word rule as reading only chunks of these shapes (the others skip it)."""
+
+    def mark(rule: Rule) -> Rule:
+        rule.shapes = frozenset(shapes)  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
+def _rules_for(kinds: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The word rules, in order, that can read a chunk of this shape (all of them for letters)."""
+    if not (kinds[0] == "WORD" or kinds == ("NUM", "WORD") or len(kinds) > 1):
+        return ()
+    return tuple(rule for rule in WORD_RULES if kinds in getattr(rule, "shapes", (kinds,)))
+
+
+_RULES_FOR: dict[tuple[str, ...], tuple[Rule, ...]] = {}
 
 
 # --------------------------------------------------------------------------- words of two chunks
 
 
+@_only(("WORD",))
 def locale(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``en_US``, ``it-IT``: a language and a country (a voice's or a language-specific model's
     locale), kept as a fine-tune word (:func:`~modelname._read.values.is_locale`)."""
-    chunk, nxt = cur.at(0), cur.at(1)
+    chunk, nxt = cur.chunk, cur.at(1)
     if (
         nxt is None
         or chunk.kinds != ("WORD",)
@@ -70,9 +95,10 @@ def locale(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     return 2
 
 
+@_only(("WORD",), ("NUM", "WORD"))
 def month_date(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``sep-2024`` (month name, year) and ``2023mar`` (year, month name) are dates."""
-    chunk, nxt = cur.at(0), cur.at(1)
+    chunk, nxt = cur.chunk, cur.at(1)
     if r.date is not None:
         return 0
     if chunk.kinds == ("WORD",) and is_month_word(chunk.key) and nxt is not None and nxt.kinds == ("NUM",):
@@ -89,19 +115,21 @@ def month_date(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 # --------------------------------------------------------------------------- Ollama's own words
 
 
+@_only(("WORD",))
 def ollama_cloud(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``gpt-oss:20b-cloud`` runs on Ollama's servers."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     if r.kind == "ollama_tag" and chunk.key == "cloud" and cur.at(1) is None:
         r.add_provider("-cloud", chunk.start, v.providers.get(("suffix", "-cloud")), note=chunk.text)
         return 1
     return 0
 
 
+@_only(("WORD",))
 def ollama_text(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Ollama's ``-text`` tags are the pretrained (base) models."""
     base = v.tags.get("base")
-    if r.kind == "ollama_tag" and cur.at(0).key == "text" and "base" not in r.functions and base is not None:
+    if r.kind == "ollama_tag" and cur.chunk.key == "text" and "base" not in r.functions and base is not None:
         return place.tag(cur, r, v, base, 1)
     return 0
 
@@ -109,10 +137,11 @@ def ollama_text(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 # --------------------------------------------------------------------------- families and tags
 
 
+@_only(("WORD",), ("WORD", "SIZE"))
 def letter_version(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A version letter right after the family: ``command-r-plus``, ``command-a-03-2025``,
     ``command-r7b`` (R and 7B glued)."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     if (
         r.family_row is None
         or r.version is not None
@@ -133,7 +162,8 @@ def letter_version(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def _size_piece(cur: Chunks, r: Reading, v: Vocabulary, piece: Piece) -> None:
     """Read a SIZE piece glued into a word chunk as if it stood alone."""
-    parameter_size(Chunks([Chunk((piece,), "")]), r, v)
+    alone = Chunk((piece,), "")
+    parameter_size(Chunks([alone], 0, alone), r, v)
 
 
 def family_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
@@ -143,7 +173,7 @@ def family_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     if found is None:
         return 0
     row, n = found
-    if row is r.family_row and (n > 1 or cur.at(0).key in v.tags):
+    if row is r.family_row and (n > 1 or cur.chunk.key in v.tags):
         return 0
     if r.family is None and _tag_first(cur, v, n):
         return 0
@@ -197,7 +227,7 @@ def quant_words(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def method(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Quantization method words (``AWQ``, ``GPTQ``, ``exl2``, ``bnb``)."""
-    row = v.method_by_alias.get(cur.at(0).key)
+    row = v.method_by_alias.get(cur.chunk.key)
     if row is None:
         return 0
     method_word(cur, r, v, row)
@@ -206,7 +236,7 @@ def method(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def format_words(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Format words (``GGUF``, ``mlx``, ``onnx``)."""
-    row = v.format_by_alias.get(cur.at(0).key)
+    row = v.format_by_alias.get(cur.chunk.key)
     if row is None:
         return 0
     format_word(cur, r, v, row)
@@ -218,22 +248,22 @@ def format_words(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 def vendor_before_family(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``Meta-Llama-3``: the maker's name right before a family."""
-    row = v.vendor_by_word.get(cur.at(0).key)
+    row = v.vendor_by_word.get(cur.chunk.key)
     if row is None or not _next_is_family(cur, v):
         return 0
-    r.note("vendor", cur.at(0).text, row)
+    r.note("vendor", cur.chunk.text, row)
     return 1
 
 
 def vendor_before_name(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``nous-puffin-70b``: the maker's name, then the model's own name."""
-    row = v.vendor_by_word.get(cur.at(0).key)
+    row = v.vendor_by_word.get(cur.chunk.key)
     nxt = cur.at(1)
     if row is None or r.family is not None or not _only_markers_before(r) or nxt is None:
         return 0
     if nxt.pieces[0].kind != "WORD":
         return 0
-    r.note("vendor", cur.at(0).text, row)
+    r.note("vendor", cur.chunk.text, row)
     r.vendor_hint = row
     return 1
 
@@ -257,7 +287,7 @@ def _only_markers_before(r: Reading) -> bool:
 def compound(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A family glued to a tag word: ``starcoderbase``, ``dolphincoder``, ``HunyuanOCR``,
     ``llamaguard``, ``qwen2.5vl`` (family, version, tag), ``t5xxl``, ``360gpt2``."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     pieces = chunk.pieces
     if len(pieces) == 1 and pieces[0].kind == "WORD":
         return _family_and_tag(cur, r, v, chunk.key, chunk.text, None)
@@ -323,7 +353,7 @@ def glued(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     The first of :data:`GLUED_RULES` whose shape fits decides: it places the chunk (its count)
     or finds it cannot (the chunk is then unknown); :data:`NO_MATCH` lets the next rule try.
     """
-    if len(cur.at(0).pieces) < 2:
+    if len(cur.chunk.pieces) < 2:
         return 0
     for rule in GLUED_RULES:
         used = rule(cur, r, v)
@@ -338,7 +368,7 @@ NO_MATCH = -1
 
 def _glued_version_letters(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Version letters of the current family: ``R1``, ``V3``, ``K2``, ``M1``."""
-    pieces = cur.at(0).pieces
+    pieces = cur.chunk.pieces
     first, rest = pieces[0], pieces[1:]
     if first.kind != "WORD" or rest[0].kind != "NUM" or r.family_row is None:
         return NO_MATCH
@@ -346,12 +376,12 @@ def _glued_version_letters(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     if lettered is None or len(rest) > 2 or r.version is not None:
         return NO_MATCH
     tail = "".join(p.text for p in rest)
-    return int(place.version(cur, r, lettered + version_text(tail), cur.at(0).text))
+    return int(place.version(cur, r, lettered + version_text(tail), cur.chunk.text))
 
 
 def _glued_experts(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``llama4:17b-scout-16e-instruct``: 16 experts of the 17B active just read."""
-    pieces = cur.at(0).pieces
+    pieces = cur.chunk.pieces
     params = r.parameters
     if (
         pieces[0].kind != "NUM"
@@ -365,13 +395,13 @@ def _glued_experts(cur: Chunks, r: Reading, v: Vocabulary) -> int:
         return NO_MATCH
     experts = int(pieces[0].text)
     params.update(label=f"{params['label']}-{experts}E", active=params.get("total"), total=None, experts=experts)
-    r.note("parameters", cur.at(0).text, None, label=params["label"], active=params["active"], experts=experts)
+    r.note("parameters", cur.chunk.text, None, label=params["label"], active=params["active"], experts=experts)
     return 1
 
 
 def _glued_version_variant(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``una-xaberius-34b-v1beta``: version 1, Beta."""
-    pieces = cur.at(0).pieces
+    pieces = cur.chunk.pieces
     if (
         pieces[0].kind != "WORD"
         or pieces[0].text not in ("v", "V")
@@ -391,7 +421,7 @@ def _glued_version_variant(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 def _glued_number_word(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A number glued to a letter or word: ``4o``, ``3n`` (the family's version letters), ``2dpo``,
     ``4.5V`` (a function or training word)."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     pieces = chunk.pieces
     if pieces[0].kind != "NUM" or len(pieces) != 2 or pieces[1].kind != "WORD":
         return NO_MATCH
@@ -411,7 +441,7 @@ def _glued_number_word(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 def _glued_family(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A family word with its version glued on: ``Qwen2.5``, ``gemma3n``, ``L3.1`` (a prefix),
     ``o3`` (a prefix that is also the version's letter)."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     first, rest = chunk.pieces[0], chunk.pieces[1:]
     if first.kind != "WORD":
         return 0
@@ -446,13 +476,13 @@ def _lettered_family(cur: Chunks, r: Reading, v: Vocabulary, row: Any, rest: tup
         return 0
     value = rest[0].text + version_text("".join(p.text for p in rest[1:]))
     used = place.family(cur, r, v, row, 1, None)
-    r.set_version(value, cur.at(0).text, cur.i)
+    r.set_version(value, cur.chunk.text, cur.i)
     return used
 
 
 def _glued_community_version(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``DianJin-R1``: a letter and a number right after a community model's name is its version."""
-    pieces = cur.at(0).pieces
+    pieces = cur.chunk.pieces
     first, rest = pieces[0], pieces[1:]
     if (
         len(first.text) != 1
@@ -466,12 +496,12 @@ def _glued_community_version(cur: Chunks, r: Reading, v: Vocabulary) -> int:
         or v.tags.get(first.text.lower()) is not None
     ):
         return NO_MATCH
-    return int(place.version(cur, r, first.text.upper() + version_text(rest[0].text), cur.at(0).text))
+    return int(place.version(cur, r, first.text.upper() + version_text(rest[0].text), cur.chunk.text))
 
 
 def _glued_tag_number(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``VL2``, ``V2`` (vision, version 2), ``Coder2``."""
-    pieces = cur.at(0).pieces
+    pieces = cur.chunk.pieces
     first, rest = pieces[0], pieces[1:]
     row = v.tags.get(key(first.text))
     if row is None or not all(p.kind in ("NUM", "VERSION") for p in rest):
@@ -544,7 +574,7 @@ WORD_RULES: tuple[Rule, ...] = (
 def unknown(cur: Chunks, r: Reading, v: Vocabulary) -> None:
     """A chunk no rule took: leading the name it is the model's own name (and a number glued to
     it its version); after a name it is a fine-tune word; without letters it is unrecognized."""
-    chunk = cur.at(0)
+    chunk = cur.chunk
     first_word = cur.i == 0 or (r.family is None and not r.finetune and _only_markers_before(r))
     if r.family is None and first_word and chunk.pieces[0].kind == "WORD":
         _own_name(cur, r, chunk)

@@ -107,6 +107,7 @@ class Vocabulary:
     quant_words: dict[str, QuantWord] = field(default_factory=dict)
     quant_starts: dict[str, int] = field(default_factory=dict)
     formats: dict[str, Format] = field(default_factory=dict)  # by id, in table order
+    containers: frozenset[str] = frozenset()  # llama.cpp container methods (gguf, ggml)
     format_by_ext: dict[str, Format] = field(default_factory=dict)
     format_by_alias: dict[str, Format] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)  # by alias
@@ -189,6 +190,7 @@ def _quants(v: Vocabulary) -> None:
         for ext in row.extensions:
             v.format_by_ext.setdefault(ext.lower(), row)
         _index(v.format_by_alias, row.aliases, row)
+    v.containers = frozenset(f.container for f in v.formats.values() if f.container)
 
 
 def _services(v: Vocabulary) -> None:

@@ -213,7 +213,8 @@ class Inspection(_Frozen):
     shard_index: int | None = None
     shard_total: int | None = None
     metadata: dict[str, str | int | float | bool] = {}
-    """Short scalar metadata (GGUF keys other than tokenizer ones; safetensors ``__metadata__``)."""
+    """Short scalar metadata (GGUF keys other than tokenizer ones; safetensors ``__metadata__``): at most
+    256 entries, strings of at most 200 characters with control characters escaped, NaN as ``"nan"``."""
     mismatches: tuple[Mismatch, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -617,11 +618,13 @@ def _split_parts(p: Path) -> tuple[list[Path], str, str] | None:
 
 
 def _read_part(p: Path, part: Path) -> Header:
-    """Another part of ``p``'s split model; its errors name it."""
+    """Another part of ``p``'s split model; its errors name it (their offsets are in it)."""
     try:
         return _read_gguf(part)
     except InspectError as err:
-        raise InspectError(p, f"{part.name}, another part of this model: {err.reason}", err.offset) from None
+        raise InspectError(
+            part, f"{part.name}, another part of this model: {err.reason}", err.offset
+        ) from None
 
 
 def _gguf_role(arch: str | None, meta: dict[str, Any]) -> Literal["model", "mmproj", "lora", "imatrix"]:
@@ -848,16 +851,21 @@ def _deeper_than(data: bytes, limit: int) -> int | None:
     return None
 
 
+_COLON = re.compile(rb"[ \t\r\n]*:")
+
+
 def _json_offset(raw: bytes, text: str, *, key: bool = False) -> int:
     """Where the JSON string ``text`` is written in ``raw`` (as an object key if ``key``), else 0."""
     for spelled in (json.dumps(text, ensure_ascii=False), json.dumps(text)):
         try:
-            needle = re.escape(spelled.encode("utf-8"))
+            needle = spelled.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: only the escaped spelling can be in the file
             continue
-        m = re.search(needle + (rb"\s*:" if key else b""), raw)
-        if m:
-            return m.start()
+        at = raw.find(needle)
+        while at >= 0:
+            if not key or _COLON.match(raw, at + len(needle)):
+                return at
+            at = raw.find(needle, at + 1)
     return 0
 
 
@@ -1059,7 +1067,7 @@ def _inspect_safetensors(p: Path) -> Inspection:
         except InspectError as err:
             if f.name == p.name:
                 raise
-            raise InspectError(p, f"{f.name}, a shard of this model: {err.reason}", err.offset) from None
+            raise InspectError(f, f"{f.name}, a shard of this model: {err.reason}", err.offset) from None
         disk += size
         notes += [n for n in more if n not in notes]
         for k, v in meta.items():

@@ -92,6 +92,8 @@ class Figures:
         else:
             self.read += 1
             json.dumps(result.model_dump(mode="json"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+            result.estimate_memory()  # what `modelname fit FILE` does with the answer
+            result.estimate_memory(131_072)
             assert all(
                 m.field in ("quantization", "parameters", "family", "role", "shard")
                 for m in result.mismatches
@@ -968,6 +970,26 @@ def test_unreadable_file(tmp_path, gguf_base):
     path.chmod(0)
     with pytest.raises(InspectError, match="cannot open: Permission denied"):
         inspect(path)
+
+
+def test_open_refused_by_the_system(tmp_path, gguf_base, monkeypatch):
+    """The same as an unreadable file, for root too: the system's refusal becomes the reason."""
+    path = tmp_path / "Tiny-Llama-Q8_0.gguf"
+    path.write_bytes(gguf_base)
+    real_open = os.open
+
+    def refuse(target, *args, **kwargs):
+        if Path(target) == path:
+            raise PermissionError(13, "Permission denied", str(target))
+        return real_open(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(InspectError) as caught:
+        inspect(path)
+    assert str(caught.value) == "cannot open: Permission denied" and caught.value.path == str(path)
+    result = CliRunner().invoke(cli, ["inspect", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"modelname: cannot read {path}: cannot open: Permission denied\n"
 
 
 def test_zip_whose_table_of_contents_is_too_big(tmp_path):

@@ -38,6 +38,7 @@ import os
 import re
 import stat
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
@@ -801,7 +802,11 @@ def _read_json(
         obj = dict(items)
         if len(obj) != len(items) and not twice:
             seen: set[str] = set()
-            twice.extend(k for k, _ in items if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            for k, _ in items:
+                if k in seen:
+                    twice.append(k)
+                    break
+                seen.add(k)
         return obj
 
     try:
@@ -825,8 +830,11 @@ def _read_json(
     return value, twice
 
 
-def _nth(data: bytes, count_before: Any, n: int) -> int:
-    """The offset of the ``n``-th counted byte (0-based), by bisection on ``count_before(end)``."""
+def _nth(data: bytes, count_before: Callable[[int], int], n: int) -> int:
+    """The offset of the ``n``-th counted byte (0-based), by bisection on ``count_before(end)``.
+
+    ~25 C-speed counts over at most the header, instead of a Python loop over every bracket.
+    """
     lo, hi = 0, len(data)
     while lo < hi:
         mid = (lo + hi) // 2
@@ -838,7 +846,11 @@ def _nth(data: bytes, count_before: Any, n: int) -> int:
 
 
 def _deeper_than(data: bytes, limit: int) -> int | None:
-    """The offset where the JSON in ``data`` first opens more than ``limit`` nested arrays/objects."""
+    """The offset where the JSON in ``data`` first opens more than ``limit`` nested arrays/objects.
+
+    Called only after the json module gave up on depth, so the text before that place is valid
+    JSON (every string closed) and the scan stops there.
+    """
     depth = 0
     for m in _JSON_TOKEN.finditer(data):
         c = data[m.start()]

@@ -11,6 +11,13 @@ allocated or looped over, so a corrupt header gives one :class:`GGUFError` with 
 instead of a hang or an out-of-memory.  Long strings (chat templates) and long arrays (tokenizer
 vocabularies) are skipped, keeping only their length; the reader holds at most one 1 MiB window
 of the file in memory.
+
+A count that fits the file can still be absurd (a 2 GB file can declare a hundred million tiny
+strings), so the work and memory of one header have fixed ceilings whatever the file's size:
+at most ``MAX_KV`` metadata entries and ``MAX_TENSORS`` tensors, at most ``MAX_ITEMS`` array
+items walked one by one, and at most ``MAX_KEPT`` bytes of names, strings and array items kept.
+Real files use a small part of each (a large model: ~1,200 tensors, ~50 keys, a 262,144-token
+vocabulary).  A key or tensor name given twice is an error, as in llama.cpp's own loader.
 """
 
 from __future__ import annotations
@@ -22,8 +29,10 @@ from typing import Any, BinaryIO
 __all__ = ["GGUFError", "Header", "TensorInfo", "ArrayValue", "read_header", "MAGIC"]
 
 MAGIC = b"GGUF"
-MAX_TENSORS = 1 << 20  # llama.cpp files have thousands; a million is already absurd
-MAX_KV = 1 << 20
+MAX_TENSORS = 1 << 16  # the largest real files have a few thousand (llama.cpp allows 512 layers)
+MAX_KV = 1 << 16  # real files have ~50 keys
+MAX_ITEMS = 1 << 22  # array items walked one by one (tokenizer strings: ~1M at most in real files)
+MAX_KEPT = 32 << 20  # bytes of keys, tensor names, kept strings and items held, overhead included
 MAX_KEY = 65535  # gguf.md: keys are at most 2^16 - 1 bytes
 MAX_DIMS = 4  # GGML_MAX_DIMS
 MAX_DEPTH = 3  # nested arrays
@@ -69,6 +78,7 @@ class GGUFError(ValueError):
 
     def __init__(self, message: str, offset: int | None) -> None:
         self.offset = offset
+        self.reason = message
         where = "" if offset is None else f" (at byte offset {offset:,})"
         super().__init__(f"{message}{where}")
 
@@ -118,6 +128,24 @@ class _Cursor:
         self.pos = 0
         self._buf = b""
         self._start = 0
+        self.items = 0  # array items walked, against MAX_ITEMS
+        self.kept = 0  # bytes held, against MAX_KEPT
+
+    def walk(self, n: int, what: str, at: int) -> None:
+        """Count ``n`` array items about to be walked one by one; refuse past ``MAX_ITEMS``."""
+        self.items += n
+        if self.items > MAX_ITEMS:
+            raise GGUFError(
+                f"{what} takes the header past {MAX_ITEMS:,} array items; no real model file has so many",
+                at,
+            )
+
+    def keep(self, n: int) -> bool:
+        """Whether ``n`` more bytes may be held; they are counted when they may."""
+        if self.kept + n > MAX_KEPT:
+            return False
+        self.kept += n
+        return True
 
     def left(self) -> int:
         return self.size - self.pos
@@ -148,6 +176,7 @@ class _Cursor:
 
     def skip_strings(self, count: int, what: str) -> None:
         """Skip ``count`` length-prefixed strings (a tokenizer vocabulary) without decoding them."""
+        self.walk(count, what, self.pos - 8)
         length = struct.Struct(self.order + "Q")
         for _ in range(count):
             i = self.pos - self._start
@@ -183,6 +212,11 @@ class _Cursor:
         return self.read(n, what).decode("utf-8", errors="replace")
 
 
+def _q(text: str) -> str:
+    """A key or tensor name quoted for a message, cut short: a key may be 65,535 bytes long."""
+    return repr(text) if len(text) <= 80 else repr(text[:60])[:-1] + "…'"
+
+
 def _min_size(type_id: int) -> int:
     if type_id in _SCALARS:
         return _SCALARS[type_id][1]
@@ -192,34 +226,37 @@ def _min_size(type_id: int) -> int:
 def _value(cur: _Cursor, type_id: int, key: str, depth: int = 0) -> Any:
     if type_id in _SCALARS:
         code, size = _SCALARS[type_id]
-        return cur.unpack(code, size, f"value of {key!r}")
+        return cur.unpack(code, size, f"value of {key}")
     if type_id == _STRING:
-        return cur.string(f"string value of {key!r}", KEEP_STRING)
+        value = cur.string(f"string value of {key}", KEEP_STRING)
+        return value if value is None or cur.keep(len(value) + 64) else None
     if type_id != _ARRAY:
-        raise GGUFError(f"unknown value type {type_id} for key {key!r}", cur.pos - 4)
+        raise GGUFError(f"unknown value type {type_id} for key {key}", cur.pos - 4)
     if depth >= MAX_DEPTH:
-        raise GGUFError(f"arrays nested more than {MAX_DEPTH} deep in {key!r}", cur.pos)
+        raise GGUFError(f"arrays nested more than {MAX_DEPTH} deep in {key}", cur.pos)
     at = cur.pos
-    item_type = cur.u32(f"item type of array {key!r}")
+    item_type = cur.u32(f"item type of array {key}")
     if item_type not in _TYPE_NAMES:
-        raise GGUFError(f"unknown item type {item_type} in array {key!r}", at)
-    count = cur.u64(f"length of array {key!r}")
+        raise GGUFError(f"unknown item type {item_type} in array {key}", at)
+    count = cur.u64(f"length of array {key}")
     if count * _min_size(item_type) > cur.left():
         raise GGUFError(
-            f"array {key!r} claims {count:,} items, which the {cur.left():,} bytes left in the file cannot hold",
+            f"array {key} claims {count:,} items, which the {cur.left():,} bytes left in the file cannot hold",
             at + 4,
         )
     if item_type in _SCALARS:
         code, size = _SCALARS[item_type]
-        if count <= KEEP_ARRAY:
-            raw = cur.read(count * size, f"array {key!r}")
+        if count <= KEEP_ARRAY and cur.keep(40 * count + 64):
+            raw = cur.read(count * size, f"array {key}")
             items = struct.unpack(f"{cur.order}{count}{code}", raw)
             return ArrayValue(_TYPE_NAMES[item_type], count, tuple(items))
-        cur.skip(count * size, f"array {key!r}")
+        cur.skip(count * size, f"array {key}")
         return ArrayValue(_TYPE_NAMES[item_type], count)
     if item_type == _STRING and count > KEEP_STRINGS:
-        cur.skip_strings(count, f"array {key!r}")
+        cur.skip_strings(count, f"array {key}")
         return ArrayValue(_TYPE_NAMES[item_type], count)
+    # arrays of arrays, and short string arrays: walked item by item (nested calls cost ~8 strings)
+    cur.walk(count if item_type == _STRING else 8 * count, f"array {key}", at)
     kept: list[Any] = []
     for i in range(count):
         item = _value(cur, item_type, f"{key}[{i}]", depth + 1)
@@ -266,6 +303,7 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
             f"(each entry needs at least 13 bytes)",
             16,
         )
+    alignment_at = None
     header = Header(
         version=version,
         byteorder="big" if cur.order == ">" else "little",
@@ -278,50 +316,73 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
         key = cur.string(f"key of metadata entry {i}", MAX_KEY)
         if key is None:
             raise GGUFError(f"key of metadata entry {i} is longer than {MAX_KEY} bytes", at)
+        label = _q(key)
+        if key in header.metadata:
+            raise GGUFError(f"metadata key {label} appears twice (llama.cpp refuses such a file)", at)
+        if not cur.keep(len(key) + 256):
+            raise GGUFError(f"the metadata keys take more than {MAX_KEPT // 2**20} MiB", at)
         type_at = cur.pos
-        type_id = cur.u32(f"value type of {key!r}")
+        type_id = cur.u32(f"value type of {label}")
         if type_id not in _TYPE_NAMES:
-            raise GGUFError(f"unknown value type {type_id} for key {key!r}", type_at)
-        value = _value(cur, type_id, key)
-        if key not in header.metadata:
-            header.metadata[key] = value
-            header.value_types[key] = _TYPE_NAMES[type_id]
+            raise GGUFError(f"unknown value type {type_id} for key {label}", type_at)
+        if key == "general.alignment":
+            alignment_at = type_at
+        header.metadata[key] = _value(cur, type_id, label)
+        header.value_types[key] = _TYPE_NAMES[type_id]
     alignment = header.metadata.get("general.alignment", 32)
-    if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
-        raise GGUFError(f"general.alignment = {alignment!r} is not a power of two", None)
+    if (
+        not isinstance(alignment, int)
+        or isinstance(alignment, bool)
+        or alignment <= 0
+        or alignment & (alignment - 1)
+    ):
+        shown = _q(alignment) if isinstance(alignment, str) else repr(alignment)[:80]
+        raise GGUFError(f"general.alignment = {shown} is not a power of two", alignment_at)
     header.alignment = alignment
     if tensor_count * 24 > cur.left():
         raise GGUFError(
             f"{tensor_count:,} tensor infos cannot fit in the {cur.left():,} bytes left after the metadata",
             cur.pos,
         )
+    names: set[str] = set()
     for i in range(tensor_count):
         at = cur.pos
         name = cur.string(f"name of tensor {i}", MAX_KEY)
         if name is None:
             raise GGUFError(f"name of tensor {i} is longer than {MAX_KEY} bytes", at)
-        n_dims = cur.u32(f"dimension count of tensor {name!r}")
+        label = _q(name)
+        if name in names:
+            raise GGUFError(f"tensor name {label} appears twice (llama.cpp refuses such a file)", at)
+        if not cur.keep(2 * len(name) + 320):
+            raise GGUFError(f"the tensor names take more than {MAX_KEPT // 2**20} MiB", at)
+        names.add(name)
+        n_dims = cur.u32(f"dimension count of tensor {label}")
         if not 1 <= n_dims <= MAX_DIMS:
             raise GGUFError(
-                f"tensor {name!r} has {n_dims:,} dimensions (GGUF allows 1 to {MAX_DIMS})", cur.pos - 4
+                f"tensor {label} has {n_dims:,} dimensions (GGUF allows 1 to {MAX_DIMS})", cur.pos - 4
             )
-        shape = tuple(cur.u64(f"dimension of tensor {name!r}") for _ in range(n_dims))
+        shape = tuple(cur.u64(f"dimension of tensor {label}") for _ in range(n_dims))
         elements = 1
         for d in shape:
             elements *= d
         if elements > 1 << 48:
-            raise GGUFError(f"tensor {name!r} claims {elements:,} elements", at)
+            raise GGUFError(f"tensor {label} claims {elements:,} elements", at)
         type_at = cur.pos
-        type_id = cur.u32(f"type of tensor {name!r}")
+        type_id = cur.u32(f"type of tensor {label}")
         if type_id not in block_sizes:
-            raise GGUFError(f"tensor {name!r} has unknown type id {type_id}", type_at)
+            raise GGUFError(f"tensor {label} has unknown type id {type_id}", type_at)
         block, _ = block_sizes[type_id]
         if shape[0] % block:
             raise GGUFError(
-                f"tensor {name!r}: row length {shape[0]:,} is not a multiple of its type's block of {block}",
+                f"tensor {label}: row length {shape[0]:,} is not a multiple of its type's block of {block}",
                 at,
             )
-        offset = cur.u64(f"data offset of tensor {name!r}")
+        offset_at = cur.pos
+        offset = cur.u64(f"data offset of tensor {label}")
+        if offset % alignment:
+            raise GGUFError(
+                f"tensor {label}: data offset {offset:,} is not aligned to {alignment}", offset_at
+            )
         header.tensors.append(TensorInfo(name, shape, type_id, offset))
     header.data_offset = -(-cur.pos // alignment) * alignment
     data_size = size - header.data_offset
@@ -331,14 +392,10 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
         for d in t.shape:
             elements *= d
         nbytes = elements // block * type_size
-        if t.offset % alignment:
-            raise GGUFError(
-                f"tensor {t.name!r}: data offset {t.offset:,} is not aligned to {alignment}", None
-            )
         if t.offset + nbytes > data_size:
             end = header.data_offset + t.offset + nbytes
             raise GGUFError(
-                f"the file is truncated: tensor {t.name!r} needs bytes up to {end:,}, but the file ends at {size:,}",
+                f"the file is truncated: tensor {_q(t.name)} needs bytes up to {end:,}, but the file ends at {size:,}",
                 size,
             )
     return header

@@ -21,15 +21,26 @@ quantization vs file type, size label vs counted parameters, family vs architect
 and shard numbering.  Each disagreement is a :class:`Mismatch`.  A file that cannot be read raises
 :class:`InspectError` (a ``ValueError``) with one line saying why and, for corrupt files, the byte
 offset.
+
+Hostile files: nothing in a file is run, and nothing read from a file drives a loop or an
+allocation before it is bounded — counts by the file's size and by fixed ceilings (``_gguf_header``;
+``_JSON_*`` below for the JSON of safetensors headers, indexes and config.json), the parts of a
+split model by the file *name's* count (never by the count the file claims), and only regular
+files are opened (a FIFO or ``/dev/zero`` cannot make the reader wait forever).  Whatever the
+bytes, the answer is an :class:`Inspection` or one :class:`InspectError`.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
+import stat
 import struct
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -47,10 +58,28 @@ _LEGACY_GGML = {
     b"fmgg": "GGMF",
     b"tjgg": "GGJT",
 }  # 'ggml', 'ggmf', 'ggjt' as little-endian u32
-_ST_MAX_HEADER = 100_000_000  # the safetensors library's own limit
-_INDEX_MAX = 64 * 2**20
+# The safetensors format allows 100 MB; huggingface_hub reads at most 25,000,000 bytes
+# (SAFETENSORS_MAX_HEADER_LENGTH), which also keeps the parsed JSON of a hostile header small.
+_ST_MAX_HEADER = 25_000_000
+_INDEX_MAX = 32 * 2**20  # a 140,000-tensor index (Kimi K2) is ~15 MB
+_CONFIG_MAX = 4 * 2**20
+_MAX_SHARDS = 10_000  # shard files one index may name (the largest real sets: ~200)
 _MAX_LAYERS = 1 << 16  # sanity bounds for header counts (real models: ~100 layers, ~128 heads)
 _MAX_HEADS = 1 << 16
+_MAX_HEAD_DIM = 1 << 16  # key/value length per head (real: 64 to 576)
+_MAX_ELEMENTS = 1 << 64  # elements in one tensor
+_MAX_METADATA = 256  # metadata entries kept in an Inspection (real GGUF files: ~50)
+_MAX_TEXT = 256  # characters kept of a string from a file shown as a field
+_ZIP_MAX_DIRECTORY = 4 * 2**20  # a PyTorch ZIP's central directory (~100 bytes per storage)
+# JSON (safetensors headers, indexes, config.json) is parsed by the json module only after these
+# checks, which bound what it can allocate: arrays and objects (counted as brackets), items
+# (counted as commas), digits of one number; nesting deeper than Python can parse is reported.
+# 524,288 items: a 140,000-tensor index (Kimi K2) or an 80,000-tensor header fits; parsing that
+# many takes ~0.5 s and ~100 MB.
+_JSON_MAX_CONTAINERS = 1 << 19
+_JSON_MAX_ITEMS = 1 << 19
+_JSON_MAX_DIGITS = 40
+_JSON_MAX_DEPTH = 100
 _SIZE_TOLERANCE = 1.5  # size labels are rounded: 2.6B is sold as "2B" (gemma-2-2b), 1.24B as "1B"
 
 # GGUF general.architecture (or config.json model_type) prefixes per family, from llama.cpp
@@ -101,7 +130,18 @@ class InspectError(ValueError):
         self.path = str(path)
         self.reason = message
         self.offset = offset
-        super().__init__(message)
+        where = "" if offset is None else f" (at byte offset {offset:,})"
+        super().__init__(message + where)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record: ``{"error", "path", "reason", "offset", "message"}``."""
+        return {
+            "error": "InspectError",
+            "path": self.path,
+            "reason": self.reason,
+            "offset": self.offset,
+            "message": str(self),
+        }
 
 
 class _Frozen(BaseModel):
@@ -174,7 +214,8 @@ class Inspection(_Frozen):
     shard_index: int | None = None
     shard_total: int | None = None
     metadata: dict[str, str | int | float | bool] = {}
-    """Short scalar metadata (GGUF keys other than tokenizer ones; safetensors ``__metadata__``)."""
+    """Short scalar metadata (GGUF keys other than tokenizer ones; safetensors ``__metadata__``): at most
+    256 entries, strings of at most 200 characters with control characters escaped, NaN as ``"nan"``."""
     mismatches: tuple[Mismatch, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -236,16 +277,17 @@ class Inspection(_Frozen):
 def inspect(path: str | Path) -> Inspection:
     """Read a model file's header (GGUF, safetensors, or a PyTorch checkpoint's table of contents)."""
     p = Path(path)
-    if not p.exists():
-        raise InspectError(p, "no such file")
-    if p.is_dir():
+    st = _stat(p)
+    if isinstance(st, str):
+        raise InspectError(p, st)
+    if stat.S_ISDIR(st.st_mode):
         p = _model_in_directory(p)
-    try:
-        size = p.stat().st_size
-        with p.open("rb") as f:
+    f, size = _open(p)
+    with f:
+        try:
             head = f.read(16)
-    except OSError as err:
-        raise InspectError(p, f"cannot open: {err.strerror or err}") from None
+        except OSError as err:
+            raise InspectError(p, f"cannot read: {_why(err)}") from None
     lower = p.name.lower()
     if head[:4] == b"GGUF" or lower.endswith(".gguf"):
         return _inspect_gguf(p)
@@ -266,6 +308,89 @@ def inspect(path: str | Path) -> Inspection:
     raise InspectError(
         p, f"not a model file this tool reads (GGUF, safetensors, PyTorch): it starts with {head[:8]!r}", 0
     )
+
+
+def _why(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def _stat(p: Path) -> os.stat_result | str:
+    """The path's status, or why it cannot be used.
+
+    Never raises: a missing file, a symlink loop, a name too long or a NUL byte in a name become
+    the reason.
+    """
+    try:
+        return p.stat()
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as err:
+        return f"cannot open: {_why(err)}"
+    except ValueError as err:  # an embedded NUL byte
+        return f"not a usable path: {err}"
+
+
+def _is_file(p: Path) -> bool:
+    st = _stat(p)
+    return not isinstance(st, str) and stat.S_ISREG(st.st_mode)
+
+
+def _open(p: Path) -> tuple[BinaryIO, int]:
+    """Open a regular file for reading; (file, size).  Anything else is an :class:`InspectError`.
+
+    The file is opened without blocking and checked with fstat before anything is read, so a FIFO
+    (which would wait for a writer), a device such as /dev/zero (which never ends) or a directory
+    is refused instead of hanging the reader.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(p, flags)
+    except FileNotFoundError:
+        raise InspectError(p, "no such file") from None
+    except OSError as err:
+        raise InspectError(p, f"cannot open: {_why(err)}") from None
+    except ValueError as err:
+        raise InspectError(p, f"not a usable path: {err}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InspectError(p, f"not a regular file but {_kind(st.st_mode)}; only files are read")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), st.st_size
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def _read_small(p: Path, limit: int, what: str) -> bytes:
+    """The whole of a small regular file (an index, a config.json): at most ``limit`` bytes."""
+    f, size = _open(p)
+    with f:
+        if size > limit:
+            raise InspectError(
+                p, f"{what} is {size:,} bytes, over the {limit // 2**20} MiB this tool reads", 0
+            )
+        try:
+            data = f.read(size + 1)  # one byte more tells a file that grew since fstat
+        except OSError as err:
+            raise InspectError(p, f"cannot read: {_why(err)}") from None
+    if len(data) > limit:
+        raise InspectError(p, f"{what} is over the {limit // 2**20} MiB this tool reads", limit)
+    return data
 
 
 def _model_in_directory(d: Path) -> Path:
@@ -297,14 +422,14 @@ def _type_names() -> dict[int, str]:
 
 
 def _read_gguf(p: Path) -> Header:
-    try:
-        size = p.stat().st_size
-        with p.open("rb") as f:
+    f, size = _open(p)
+    with f:
+        try:
             return read_header(f, size, block_sizes=_block_sizes())
-    except GGUFError as err:
-        raise InspectError(p, str(err), err.offset) from None
-    except OSError as err:
-        raise InspectError(p, f"cannot read: {err.strerror or err}") from None
+        except GGUFError as err:
+            raise InspectError(p, err.reason, err.offset) from None
+        except OSError as err:
+            raise InspectError(p, f"cannot read: {_why(err)}") from None
 
 
 _SPLIT = re.compile(r"^(.*)-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
@@ -314,43 +439,46 @@ def _inspect_gguf(p: Path) -> Inspection:
     header = _read_gguf(p)
     notes: list[str] = []
     meta = header.metadata
-    split_count = meta.get("split.count")
-    headers: list[tuple[Path, Header]] = [(p, header)]
-    if isinstance(split_count, int) and split_count > 1:
-        headers, missing = _split_parts(p, header, split_count)
-        if missing:
-            notes.append(
-                f"part {meta.get('split.no', 0) + 1} of {split_count}; missing beside it: {', '.join(missing)} "
-                "— parameters and sizes cover the parts present only"
-            )
-        first = next((h for _, h in headers if h.metadata.get("split.no", 0) == 0), header)
-        meta = {**first.metadata, **{k: v for k, v in header.metadata.items() if k.startswith("split.")}}
+    split_count = _as_int(meta.get("split.count"))
+    split_no = _as_int(meta.get("split.no"))
+    split = split_count is not None and split_count > 1
     names = _type_names()
     blocks = _block_sizes()
     shares: dict[str, list[int]] = {}
-    parameters = 0
-    weight_bytes = 0
     matrix_params: dict[str, int] = {}
-    for _, h in headers:
-        for t in h.tensors:
-            elements = 1
-            for d in t.shape:
-                elements *= d
-            block, type_size = blocks[t.type_id]
-            nbytes = elements // block * type_size
-            name = names.get(t.type_id, str(t.type_id))
-            share = shares.setdefault(name, [0, 0, 0])
-            share[0] += 1
-            share[1] += elements
-            share[2] += nbytes
-            parameters += elements
-            weight_bytes += nbytes
-            if len([d for d in t.shape if d > 1]) >= 2:
-                matrix_params[name] = matrix_params.get(name, 0) + elements
-    arch = meta.get("general.architecture") if isinstance(meta.get("general.architecture"), str) else None
+    parts = _split_parts(p) if split else None
+    if parts is None:
+        files, size_bytes, tensor_count = [str(p)], header.file_size, len(header.tensors)
+        _tally(header, names, blocks, shares, matrix_params)
+        if split:
+            here = f"part {split_no + 1:,} of {split_count:,}" if split_no is not None else "one part"
+            notes.append(
+                f"{here} of a split model, but the file name has no -0000N-of-0000M, so the other "
+                "parts were not looked for — parameters and sizes cover this part only"
+            )
+    else:
+        present, missing, where = parts
+        files, size_bytes, tensor_count = [], 0, 0
+        first: dict[str, Any] | None = None
+        for part in present:  # one header at a time: only the totals and the first part's metadata stay
+            h = header if part.name == p.name else _read_part(p, part)
+            _tally(h, names, blocks, shares, matrix_params)
+            files.append(str(part))
+            size_bytes += h.file_size
+            tensor_count += len(h.tensors)
+            if first is None and _as_int(h.metadata.get("split.no")) == 0:
+                first = h.metadata
+        if missing:
+            notes.append(
+                f"{where}; missing beside it: {missing} — parameters and sizes cover the parts present only"
+            )
+        meta = {**(first or meta), **{k: v for k, v in header.metadata.items() if k.startswith("split.")}}
+    parameters = sum(share[1] for share in shares.values())
+    weight_bytes = sum(share[2] for share in shares.values())
+    arch = _text(meta.get("general.architecture"))
     file_type_id = meta.get("general.file_type")
     file_type = None
-    if isinstance(file_type_id, int):
+    if isinstance(file_type_id, int) and not isinstance(file_type_id, bool):
         from .tables import vocabulary
 
         if file_type_id & 1024:
@@ -390,17 +518,15 @@ def _inspect_gguf(p: Path) -> Inspection:
         )
     vocab = meta.get("tokenizer.ggml.tokens")
     vocab_size = vocab.count if isinstance(vocab, ArrayValue) else _as_int(key("vocab_size"))
-    split_no = meta.get("split.no")
-    shard_index = split_no + 1 if isinstance(split_no, int) and isinstance(split_count, int) else None
     info = dict(
         path=str(p),
         format="gguf",
         format_version=header.version,
-        files=tuple(str(path) for path, _ in headers),
-        size_bytes=sum(h.file_size for _, h in headers),
+        files=tuple(files),
+        size_bytes=size_bytes,
         architecture=arch,
-        general_name=_as_str(meta.get("general.name")),
-        size_label=_as_str(meta.get("general.size_label")),
+        general_name=_text(meta.get("general.name")),
+        size_label=_text(meta.get("general.size_label")),
         file_type=file_type,
         file_type_id=file_type_id,
         role=role,
@@ -416,15 +542,15 @@ def _inspect_gguf(p: Path) -> Inspection:
         experts_used=_as_int(key("expert_used_count")),
         vocab_size=vocab_size,
         parameters=parameters,
-        tensor_count=sum(len(h.tensors) for _, h in headers),
+        tensor_count=tensor_count,
         tensor_types=_shares(shares),
         weight_bytes=weight_bytes,
         bits_per_weight=round(weight_bytes * 8 / parameters, 4) if parameters else None,
         kv_cache_bytes_per_token=per_token,
         kv_cache_why=why,
         kv_cache_window_bytes_per_token=window_bytes,
-        shard_index=shard_index if isinstance(split_count, int) and split_count > 1 else None,
-        shard_total=split_count if isinstance(split_count, int) and split_count > 1 else None,
+        shard_index=split_no + 1 if split and split_no is not None else None,
+        shard_total=split_count if split else None,
         metadata=_small_metadata(meta),
     )
     if header.byteorder == "big":
@@ -433,22 +559,73 @@ def _inspect_gguf(p: Path) -> Inspection:
     return _finish(p, p.name, info, notes, main_type=main_type, complete=complete)
 
 
-def _split_parts(p: Path, header: Header, count: int) -> tuple[list[tuple[Path, Header]], list[str]]:
+def _tally(
+    h: Header,
+    names: dict[int, str],
+    blocks: dict[int, tuple[int, int]],
+    shares: dict[str, list[int]],
+    matrix_params: dict[str, int],
+) -> None:
+    """Add one header's tensors to the per-type [tensors, elements, bytes] and matrix totals."""
+    for t in h.tensors:
+        elements = math.prod(t.shape)
+        block, type_size = blocks[t.type_id]
+        nbytes = elements // block * type_size
+        name = names.get(t.type_id, str(t.type_id))
+        share = shares.setdefault(name, [0, 0, 0])
+        share[0] += 1
+        share[1] += elements
+        share[2] += nbytes
+        if sum(d > 1 for d in t.shape) >= 2:
+            matrix_params[name] = matrix_params.get(name, 0) + elements
+
+
+def _split_parts(p: Path) -> tuple[list[Path], str, str] | None:
+    """The parts of a split GGUF file found beside ``p``: (present, in order; missing; where ``p`` is).
+
+    The parts looked for come from the file's *name* (``-00001-of-00003``: five digits, so at most
+    99,999 parts), never from the ``split.count`` in its header, which a corrupt file can set to
+    2^64 - 1 (a header that disagrees with its name is a shard mismatch).  The folder is listed once.
+    None when the name has no part numbering.
+    """
     match = _SPLIT.match(p.name)
     if not match:
-        return [(p, header)], [f"the other {count - 1} parts (the file name has no -0000N-of-0000M)"]
-    stem = match.group(1)
-    parts: list[tuple[Path, Header]] = []
-    missing: list[str] = []
-    for i in range(1, count + 1):
-        part = p.with_name(f"{stem}-{i:05d}-of-{count:05d}.gguf")
-        if part.name == p.name:
-            parts.append((p, header))
-        elif part.exists():
-            parts.append((part, _read_gguf(part)))
-        else:
-            missing.append(part.name)
-    return parts, missing
+        return None
+    stem, index, total = match.group(1), int(match.group(2)), int(match.group(3))
+    pattern = re.compile(re.escape(stem) + r"-(\d{5})-of-" + match.group(3) + r"\.gguf", re.IGNORECASE)
+    found: dict[int, Path] = {}
+    try:
+        with os.scandir(p.parent) as entries:
+            for entry in entries:
+                m = pattern.fullmatch(entry.name)
+                if m and 1 <= int(m.group(1)) <= total and entry.name != p.name:
+                    found.setdefault(int(m.group(1)), p.parent / entry.name)
+    except OSError:
+        found = {}  # an unreadable folder: this part alone
+    found[index] = p
+    present = [found[i] for i in sorted(found)]
+    absent = total - sum(1 <= i <= total for i in found)
+    shown: list[str] = []
+    for i in range(1, total + 1):
+        if len(shown) == 3:
+            break
+        if i not in found:
+            shown.append(f"{stem}-{i:05d}-of-{total:05d}.gguf")
+    if absent > len(shown):
+        missing = f"{absent:,} parts ({', '.join(shown)}, …)"
+    else:
+        missing = ", ".join(shown)
+    return present, missing, f"part {index} of {total}"
+
+
+def _read_part(p: Path, part: Path) -> Header:
+    """Another part of ``p``'s split model; its errors name it (their offsets are in it)."""
+    try:
+        return _read_gguf(part)
+    except InspectError as err:
+        raise InspectError(
+            part, f"{part.name}, another part of this model: {err.reason}", err.offset
+        ) from None
 
 
 def _gguf_role(arch: str | None, meta: dict[str, Any]) -> Literal["model", "mmproj", "lora", "imatrix"]:
@@ -484,6 +661,8 @@ def _gguf_kv(
         )
     if not layers or not kv_heads or not key_len or not value_len:
         return None, f"the header lacks {arch}.block_count, head counts or embedding length", 0
+    if key_len > _MAX_HEAD_DIM or value_len > _MAX_HEAD_DIM:
+        return None, f"a key/value length of {max(key_len, value_len):,} per head is implausible", 0
     recurrent = any(k.startswith((f"{arch}.ssm.", f"{arch}.wkv.")) for k in meta)
     pattern = meta.get(f"{arch}.attention.sliding_window_pattern")
     swa: list[bool]
@@ -526,18 +705,38 @@ def _as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-def _as_str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _text(value: Any, limit: int = _MAX_TEXT) -> str | None:
+    """A string read from a file, safe to print on one line: None if not a string.
+
+    Control characters (a terminal escape sequence in ``general.name``) and lone surrogates (a
+    ``\\ud800`` escape in JSON, which no encoder can write) are shown escaped; it is cut at
+    ``limit`` characters.
+    """
+    if not isinstance(value, str):
+        return None
+    if len(value) > limit:
+        value = value[:limit] + "…"
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value)
 
 
 def _small_metadata(meta: dict[str, Any]) -> dict[str, str | int | float | bool]:
     out: dict[str, str | int | float | bool] = {}
     for k, v in meta.items():
-        if k.startswith("tokenizer.") or isinstance(v, ArrayValue) or v is None:
+        if k.startswith("tokenizer.") or isinstance(v, ArrayValue) or v is None or len(k) > 200:
             continue
-        if isinstance(v, str) and len(v) > 200:
+        if isinstance(v, str):
+            if len(v) > 200:
+                continue
+            v = _text(v) or ""
+        elif isinstance(v, float) and not math.isfinite(v):
+            v = repr(v)  # nan, inf: JSON has no such numbers
+        elif not isinstance(v, (int, float, bool)):
             continue
-        out[k] = v
+        out[_text(k) or ""] = v
+        if len(out) == _MAX_METADATA:
+            break
     return out
 
 
@@ -546,28 +745,174 @@ def _shares(shares: dict[str, list[int]]) -> tuple[TensorTypeShare, ...]:
     return tuple(sorted(rows, key=lambda r: (-r.bytes, r.type)))
 
 
+# --------------------------------------------------------------------------- JSON read from files
+
+
+class _Overlong(Exception):
+    """A number in JSON too long to be a count (the json module would hand it to int())."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _json_int(text: str) -> int:
+    if len(text) > _JSON_MAX_DIGITS:
+        raise _Overlong(text)
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    if len(text) > 10 * _JSON_MAX_DIGITS:
+        raise _Overlong(text)
+    return float(text)
+
+
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def _read_json(
+    p: Path, data: bytes, base: int, what: str, *, find_twice: bool = False
+) -> tuple[Any, list[str]]:
+    """Parse JSON read from a file (a safetensors header, an index, a config.json), within bounds.
+
+    ``base`` is the byte offset of ``data`` in the file: every error is an :class:`InspectError`
+    with the byte where the fault is.  Before the json module runs, the brackets and commas are
+    counted (so what it can allocate is bounded); numbers longer than a count can be are refused
+    before ``int()`` sees them; nesting deeper than Python can parse is reported, not raised.
+    NaN and Infinity are read as Python reads them (the callers accept only integers where counts
+    are expected).  Returns the value and, if ``find_twice``, the keys given twice in one object
+    (the last is kept, as by every JSON reader; finding them costs a call per object).
+    """
+    containers = data.count(b"[") + data.count(b"{")
+    if containers > _JSON_MAX_CONTAINERS:
+        at = _nth(data, lambda end: data.count(b"[", 0, end) + data.count(b"{", 0, end), _JSON_MAX_CONTAINERS)
+        raise InspectError(
+            p, f"{what} holds more than {_JSON_MAX_CONTAINERS:,} arrays and objects", base + at
+        )
+    if data.count(b",") > _JSON_MAX_ITEMS:
+        at = _nth(data, lambda end: data.count(b",", 0, end), _JSON_MAX_ITEMS)
+        raise InspectError(p, f"{what} holds more than {_JSON_MAX_ITEMS:,} items", base + at)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InspectError(p, f"{what} is not valid UTF-8", base + err.start) from None
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items) and not twice:
+            seen: set[str] = set()
+            for k, _ in items:
+                if k in seen:
+                    twice.append(k)
+                    break
+                seen.add(k)
+        return obj
+
+    try:
+        value = json.loads(
+            text,
+            parse_int=_json_int,
+            parse_float=_json_float,
+            object_pairs_hook=pairs if find_twice else None,
+        )
+    except json.JSONDecodeError as err:
+        at = base + len(text[: err.pos].encode("utf-8"))
+        raise InspectError(p, f"{what} is not valid JSON: {err.msg}", at) from None
+    except _Overlong as err:
+        at = base + max(data.find(err.text.encode("ascii", "replace")), 0)
+        raise InspectError(
+            p, f"{what} has a number {len(err.text):,} characters long, too long for any count", at
+        ) from None
+    except RecursionError:
+        at = base + (_deeper_than(data, _JSON_MAX_DEPTH) or 0)
+        raise InspectError(p, f"{what} is nested more than {_JSON_MAX_DEPTH} levels deep", at) from None
+    return value, twice
+
+
+def _nth(data: bytes, count_before: Callable[[int], int], n: int) -> int:
+    """The offset of the ``n``-th counted byte (0-based), by bisection on ``count_before(end)``.
+
+    ~25 C-speed counts over at most the header, instead of a Python loop over every bracket.
+    """
+    lo, hi = 0, len(data)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if count_before(mid + 1) > n:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _deeper_than(data: bytes, limit: int) -> int | None:
+    """The offset where the JSON in ``data`` first opens more than ``limit`` nested arrays/objects.
+
+    Called only after the json module gave up on depth, so the text before that place is valid
+    JSON (every string closed) and the scan stops there.
+    """
+    depth = 0
+    for m in _JSON_TOKEN.finditer(data):
+        c = data[m.start()]
+        if c in b"[{":
+            depth += 1
+            if depth > limit:
+                return m.start()
+        elif c in b"]}":
+            depth -= 1
+    return None
+
+
+_COLON = re.compile(rb"[ \t\r\n]*:")
+
+
+def _json_offset(raw: bytes, text: str, *, key: bool = False) -> int:
+    """Where the JSON string ``text`` is written in ``raw`` (as an object key if ``key``), else 0."""
+    for spelled in (json.dumps(text, ensure_ascii=False), json.dumps(text)):
+        try:
+            needle = spelled.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: only the escaped spelling can be in the file
+            continue
+        at = raw.find(needle)
+        while at >= 0:
+            if not key or _COLON.match(raw, at + len(needle)):
+                return at
+            at = raw.find(needle, at + 1)
+    return 0
+
+
+def _show(value: Any, depth: int = 0) -> str:
+    """A short repr for an error message: a hostile header's value can be megabytes long."""
+    if isinstance(value, list):
+        if depth >= 2:
+            return "[…]"
+        inner = ", ".join(_show(v, depth + 1) for v in value[:4])
+        return f"[{inner}{', …' if len(value) > 4 else ''}]"
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:50])[:-1] + "…'"
+    return repr(value)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 # --------------------------------------------------------------------------- safetensors
 
 
-def _read_json(p: Path, data: bytes, base: int) -> Any:
-    try:
-        return json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise InspectError(p, "the JSON header is not valid UTF-8", base + err.start) from None
-    except json.JSONDecodeError as err:
-        raise InspectError(p, f"the JSON header is not valid JSON: {err.msg}", base + err.pos) from None
-
-
-def _st_header(p: Path) -> tuple[dict[str, Any], int, int]:
-    """(tensor entries, bytes of data, file size) of one safetensors file, every entry checked."""
-    try:
-        size = p.stat().st_size
-        with p.open("rb") as f:
-            if size < 8:
-                raise InspectError(
-                    p, f"too short for safetensors: {size} bytes, the 8-byte header length is missing", 0
-                )
-            n = struct.unpack("<Q", f.read(8))[0]
+def _st_header(p: Path) -> tuple[dict[str, tuple[str, int, int]], dict[str, str], list[str], int]:
+    """(tensors: name → (dtype, elements, bytes), ``__metadata__``, notes, file size) of one file."""
+    f, size = _open(p)
+    with f:
+        if size < 8:
+            raise InspectError(
+                p, f"too short for safetensors: {size} bytes, the 8-byte header length is missing", 0
+            )
+        try:
+            first = f.read(8)
+            n = struct.unpack("<Q", first)[0] if len(first) == 8 else 0
             if n > size - 8:
                 raise InspectError(
                     p,
@@ -576,119 +921,171 @@ def _st_header(p: Path) -> tuple[dict[str, Any], int, int]:
                 )
             if n > _ST_MAX_HEADER:
                 raise InspectError(
-                    p, f"header length {n:,} is over safetensors' limit of {_ST_MAX_HEADER:,} bytes", 0
+                    p,
+                    f"header length {n:,} is over the {_ST_MAX_HEADER:,} bytes huggingface_hub reads",
+                    0,
                 )
             raw = f.read(n)
-    except OSError as err:
-        raise InspectError(p, f"cannot read: {err.strerror or err}") from None
+        except OSError as err:
+            raise InspectError(p, f"cannot read: {_why(err)}") from None
+    if len(first) < 8 or len(raw) < n:  # it shrank since fstat
+        got = len(first) + len(raw)
+        raise InspectError(p, f"the file ended at {got:,} bytes while its header was read", got)
     if raw[:1] != b"{":
         raise InspectError(
             p, f"not a safetensors file: the header does not start with '{{' but {raw[:8]!r}", 8
         )
-    header = _read_json(p, raw, 8)
+    header, twice = _read_json(p, raw, 8, "the JSON header", find_twice=True)
     if not isinstance(header, dict):
         raise InspectError(p, "the JSON header is not an object", 8)
     data_size = size - 8 - n
-    tensors: dict[str, Any] = {}
+    tensors: dict[str, tuple[str, int, int]] = {}
+    meta: dict[str, str] = {}
+    notes = []
+    if twice:
+        notes.append(
+            f"the JSON header gives the key {_show(twice[0])} twice in one object; the last is read "
+            "(other readers may take the first, or refuse the file)"
+        )
     for name, entry in header.items():
+
+        def bad(message: str, name: str = name) -> InspectError:
+            return InspectError(p, message, 8 + _json_offset(raw, name, key=True))
+
         if name == "__metadata__":
+            if entry is None:
+                continue
+            if not isinstance(entry, dict) or not all(isinstance(v, str) for v in entry.values()):
+                raise bad(
+                    "__metadata__ is not an object of strings (the safetensors library refuses the file)"
+                )
+            for k, v in entry.items():
+                if len(meta) < _MAX_METADATA and len(k) <= 200 and len(v) <= 200:
+                    meta[_text(k) or ""] = _text(v) or ""
             continue
         if not isinstance(entry, dict):
-            raise InspectError(p, f"tensor {name!r}: its header entry is not an object", 8)
+            raise bad(f"tensor {_show(name)}: its header entry is not an object")
         dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-        if dtype not in _ST_BITS:
-            raise InspectError(p, f"tensor {name!r} has unknown dtype {dtype!r}", 8)
-        if not isinstance(shape, list) or not all(
-            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape
-        ):
-            raise InspectError(p, f"tensor {name!r} has an invalid shape {shape!r}", 8)
-        if (
-            not isinstance(offsets, list)
-            or len(offsets) != 2
-            or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)
-            or not 0 <= offsets[0] <= offsets[1]
-        ):
-            raise InspectError(p, f"tensor {name!r} has invalid data_offsets {offsets!r}", 8)
+        if not isinstance(dtype, str) or dtype not in _ST_BITS:
+            raise bad(f"tensor {_show(name)} has unknown dtype {_show(dtype)}")
+        if not isinstance(shape, list) or not all(_is_count(d) for d in shape):
+            raise bad(f"tensor {_show(name)} has an invalid shape {_show(shape)}")
         elements = 1
         for d in shape:
             elements *= d
+            if elements > _MAX_ELEMENTS:  # checked at each step, as the safetensors library does
+                raise bad(f"tensor {_show(name)}: shape {_show(shape)} has more than 2^64 elements")
+        if (
+            not isinstance(offsets, list)
+            or len(offsets) != 2
+            or not all(_is_count(o) for o in offsets)
+            or offsets[0] > offsets[1]
+        ):
+            raise bad(f"tensor {_show(name)} has invalid data_offsets {_show(offsets)}")
         need = -(-elements * _ST_BITS[dtype] // 8)
         if offsets[1] - offsets[0] != need:
-            raise InspectError(
-                p,
-                f"tensor {name!r}: data_offsets {offsets} hold {offsets[1] - offsets[0]:,} bytes, "
-                f"but shape {shape} of {dtype} needs {need:,}",
-                8,
+            raise bad(
+                f"tensor {_show(name)}: data_offsets {_show(offsets)} hold {offsets[1] - offsets[0]:,} bytes, "
+                f"but shape {_show(shape)} of {dtype} needs {need:,}"
             )
         if offsets[1] > data_size:
             raise InspectError(
                 p,
-                f"the file is truncated: tensor {name!r} needs bytes up to {8 + n + offsets[1]:,}, "
+                f"the file is truncated: tensor {_show(name)} needs bytes up to {8 + n + offsets[1]:,}, "
                 f"but the file ends at {size:,}",
                 size,
             )
-        tensors[name] = (dtype, elements, offsets[1] - offsets[0])
-    meta = header.get("__metadata__")
-    if isinstance(meta, dict):
-        tensors["__metadata__"] = {k: v for k, v in meta.items() if isinstance(v, str) and len(v) <= 200}
-    return tensors, data_size, size
+        tensors[name] = (dtype, elements, need)
+    return tensors, meta, notes, size
+
+
+def _plain_name(name: str) -> bool:
+    """Whether an index's shard name is a file name in the index's own folder."""
+    if name in ("", ".", "..") or "/" in name or "\\" in name or "\0" in name:
+        return False
+    try:
+        return len(os.fsencode(name)) <= 255
+    except UnicodeError:
+        return False
 
 
 def _st_files(p: Path) -> tuple[Path | None, list[Path], dict[str, Any]]:
-    """(index file or None, shard files in order, index metadata)."""
+    """(index file or None, shard files in order, index metadata with its ``weight_map``)."""
     index: Path | None = None
     if p.name.lower().endswith(".index.json"):
         index = p
     else:
-        for candidate in sorted(p.parent.glob("*.safetensors.index.json")):
+        try:
+            needle = json.dumps(p.name, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            needle = None
+        for candidate in sorted(p.parent.glob("*.safetensors.index.json")) if needle else ():
             try:
-                text = candidate.read_text(encoding="utf-8") if candidate.stat().st_size <= _INDEX_MAX else ""
-            except OSError:
+                text = _read_small(candidate, _INDEX_MAX, "the index")
+            except InspectError:
                 continue
-            if f'"{p.name}"' in text:
+            if needle in text:
                 index = candidate
                 break
     if index is None:
         return None, [p], {}
-    if index.stat().st_size > _INDEX_MAX:
-        raise InspectError(index, f"the index is over {_INDEX_MAX // 2**20} MiB; not a safetensors index", 0)
-    data = _read_json(index, index.read_bytes(), 0)
+    raw = _read_small(index, _INDEX_MAX, "the index")
+    data, _ = _read_json(index, raw, 0, "the index")
     weight_map = data.get("weight_map") if isinstance(data, dict) else None
     if not isinstance(weight_map, dict) or not all(isinstance(v, str) for v in weight_map.values()):
         raise InspectError(index, "not a safetensors index: no weight_map of tensor → file", 0)
-    names: list[str] = []
+    shards: dict[str, None] = {}
     for shard in weight_map.values():
-        if "/" in shard or "\\" in shard or shard in ("", ".", ".."):
-            raise InspectError(index, f"the index names a shard outside its folder: {shard!r}", 0)
-        if shard not in names:
-            names.append(shard)
+        if shard in shards:
+            continue
+        if not _plain_name(shard):
+            raise InspectError(
+                index, f"the index names a shard outside its folder: {_show(shard)}", _json_offset(raw, shard)
+            )
+        shards[shard] = None
+        if len(shards) > _MAX_SHARDS:
+            raise InspectError(
+                index, f"the index names more than {_MAX_SHARDS:,} shard files", _json_offset(raw, shard)
+            )
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    return index, [index.with_name(n) for n in sorted(names)], {"weight_map": weight_map, **meta}
+    return index, [index.with_name(n) for n in sorted(shards)], {**meta, "weight_map": weight_map}
+
+
+def _few(names: list[str]) -> str:
+    """Up to three names, and how many in all when there are more."""
+    if len(names) <= 3:
+        return ", ".join(names)
+    return f"{len(names):,} files ({', '.join(names[:3])}, …)"
 
 
 def _inspect_safetensors(p: Path) -> Inspection:
     index, files, index_meta = _st_files(p)
     notes: list[str] = []
-    present = [f for f in files if f.exists()]
-    missing = [f.name for f in files if not f.exists()]
+    present = [f for f in files if not isinstance(_stat(f), str)]
+    missing = [_text(f.name) or "" for f in files if isinstance(_stat(f), str)]
     if not present:
         raise InspectError(p, f"none of the {len(files)} shards named in the index is here")
     if missing:
         notes.append(
-            f"{len(present)} of {len(files)} shards present; missing: {', '.join(missing)} — counts cover the present ones"
+            f"{len(present)} of {len(files)} shards present; missing: {_few(missing)} — counts cover the present ones"
         )
     shares: dict[str, list[int]] = {}
     tensor_names: set[str] = set()
     parameters = data_bytes = disk = 0
-    st_meta: dict[str, Any] = {}
+    st_meta: dict[str, str] = {}
     for f in present:
-        tensors, _, size = _st_header(f)
+        try:
+            tensors, meta, more, size = _st_header(f)
+        except InspectError as err:
+            if f.name == p.name:
+                raise
+            raise InspectError(f, f"{f.name}, a shard of this model: {err.reason}", err.offset) from None
         disk += size
-        for name, value in tensors.items():
-            if name == "__metadata__":
-                st_meta.update(value)
-                continue
-            dtype, elements, nbytes = value
+        notes += [n for n in more if n not in notes]
+        for k, v in meta.items():
+            if len(st_meta) < _MAX_METADATA:
+                st_meta[k] = v
+        for name, (dtype, elements, nbytes) in tensors.items():
             tensor_names.add(name)
             share = shares.setdefault(dtype, [0, 0, 0])
             share[0] += 1
@@ -696,25 +1093,32 @@ def _inspect_safetensors(p: Path) -> Inspection:
             share[2] += nbytes
             parameters += elements
             data_bytes += nbytes
+    index_size = 0
     if index is not None:
+        st = _stat(index)
+        index_size = 0 if isinstance(st, str) else st.st_size
         total_size = index_meta.get("total_size")
-        if not missing and isinstance(total_size, (int, float)) and int(total_size) != data_bytes:
+        if isinstance(total_size, float) and math.isfinite(total_size):
+            total_size = int(total_size)
+        if not missing and _is_count(total_size) and total_size != data_bytes:
             notes.append(
-                f"the index says total_size {int(total_size):,} but the shards hold {data_bytes:,} bytes of tensors"
+                f"the index says total_size {total_size:,} but the shards hold {data_bytes:,} bytes of tensors"
             )
-        absent = [t for t in index_meta.get("weight_map", {}) if t not in tensor_names]
+        absent = [t for t in index_meta["weight_map"] if t not in tensor_names]
         if absent and not missing:
-            notes.append(f"{len(absent)} tensors named in the index are in no shard (first: {absent[0]!r})")
+            notes.append(
+                f"{len(absent)} tensors named in the index are in no shard (first: {_show(absent[0])})"
+            )
     packed = any(n.endswith((".qweight", ".scales", ".weight_scale", ".absmax")) for n in tensor_names)
     if packed:
         notes.append("quantized tensors are packed: the counts are of stored elements, not of weights")
-    config = _read_config(p.parent if p.is_file() else p, notes)
+    config = _read_config(p.parent, notes)
     name = _name_for(p)
     info: dict[str, Any] = dict(
         path=str(p),
         format="safetensors",
         files=tuple(str(f) for f in ([index] if index else []) + present),
-        size_bytes=disk + (index.stat().st_size if index else 0),
+        size_bytes=disk + index_size,
         parameters=parameters,
         tensor_count=len(tensor_names),
         tensor_types=_shares(shares),
@@ -731,14 +1135,15 @@ def _inspect_safetensors(p: Path) -> Inspection:
 def _read_config(folder: Path, notes: list[str]) -> dict[str, Any]:
     """Architecture and attention shape from a config.json beside safetensors weights."""
     path = folder / "config.json"
+    if _stat(path) == "no such file":
+        return {}
     try:
-        if not path.is_file() or path.stat().st_size > 4 * 2**20:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        notes.append("config.json beside the weights could not be read")
+        data, _ = _read_json(path, _read_small(path, _CONFIG_MAX, "config.json"), 0, "config.json")
+    except InspectError as err:
+        notes.append(f"config.json beside the weights could not be read: {err}")
         return {}
     if not isinstance(data, dict):
+        notes.append("config.json beside the weights is not a JSON object")
         return {}
     text = data.get("text_config") if isinstance(data.get("text_config"), dict) else data
     layers = _as_int(text.get("num_hidden_layers"))
@@ -747,7 +1152,7 @@ def _read_config(folder: Path, notes: list[str]) -> dict[str, Any]:
     hidden = _as_int(text.get("hidden_size"))
     head_dim = _as_int(text.get("head_dim")) or (hidden // heads if hidden and heads else None)
     out: dict[str, Any] = {
-        "architecture": _as_str(text.get("model_type")) or _as_str(data.get("model_type")),
+        "architecture": _text(text.get("model_type")) or _text(data.get("model_type")),
         "context_length": _as_int(text.get("max_position_embeddings")),
         "layers": layers,
         "embedding_length": hidden,
@@ -759,13 +1164,17 @@ def _read_config(folder: Path, notes: list[str]) -> dict[str, Any]:
         "experts": _as_int(text.get("num_local_experts")) or _as_int(text.get("num_experts")),
         "experts_used": _as_int(text.get("num_experts_per_tok")),
     }
-    if layers and kv and head_dim:
+    if not (layers and kv and head_dim):
+        out["kv_cache_why"] = "config.json lacks the layer or head counts"
+    elif layers > _MAX_LAYERS or kv > _MAX_HEADS or head_dim > _MAX_HEAD_DIM:
+        out["kv_cache_why"] = (
+            f"config.json gives an implausible shape ({layers:,} layers, {kv:,} KV heads of {head_dim:,})"
+        )
+    else:
         out["kv_cache_bytes_per_token"] = layers * kv * head_dim * 2 * 2
         out["kv_cache_why"] = (
             f"{layers} layers × {kv} KV heads × ({head_dim} + {head_dim}) dims × 2 bytes (config.json)"
         )
-    else:
-        out["kv_cache_why"] = "config.json lacks the layer or head counts"
     return out
 
 
@@ -778,7 +1187,10 @@ def _name_for(p: Path) -> str:
     """The name to compare: the file's own, or its folder's for ``model-00001-of-00004.safetensors``."""
     if not _GENERIC.match(p.name):
         return p.name
-    folder = p.parent.resolve()
+    try:
+        folder = p.parent.resolve()
+    except (OSError, RuntimeError):  # a symlink loop above the file
+        folder = p.parent.absolute()
     if folder.parent.name == "snapshots" and folder.parent.parent.name.startswith("models--"):
         return folder.parent.parent.name[len("models--") :].replace(
             "--", "/"
@@ -800,11 +1212,31 @@ def _inspect_pickle(p: Path, head: bytes, size: int) -> Inspection:
     if head[:4] == b"PK\x03\x04":
         import zipfile
 
-        try:
-            with zipfile.ZipFile(p) as archive:
-                entries = archive.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as err:
-            raise InspectError(p, f"a damaged ZIP archive (PyTorch checkpoint?): {err}", None) from None
+        f, size = _open(p)
+        with f:
+            directory = _zip_directory_size(f, size)
+            if directory > _ZIP_MAX_DIRECTORY:
+                raise InspectError(
+                    p,
+                    f"the ZIP archive's table of contents claims {directory:,} bytes, over the "
+                    f"{_ZIP_MAX_DIRECTORY // 2**20} MiB this tool lists",
+                    None,
+                )
+            try:
+                with zipfile.ZipFile(f) as archive:
+                    entries = archive.infolist()
+            except (
+                zipfile.BadZipFile,
+                zipfile.LargeZipFile,
+                OSError,
+                ValueError,
+                EOFError,
+                struct.error,
+            ) as err:
+                reason = _text(str(err)) or type(err).__name__
+                raise InspectError(
+                    p, f"a damaged ZIP archive (PyTorch checkpoint?): {reason}", None
+                ) from None
         pickles = [e.filename for e in entries if e.filename.endswith(".pkl")]
         data = [e for e in entries if re.search(r"(^|/)data/\d+$", e.filename)]
         if not pickles:
@@ -817,6 +1249,31 @@ def _inspect_pickle(p: Path, head: bytes, size: int) -> Inspection:
         path=str(p), format="pytorch", files=(str(p),), size_bytes=size, weight_bytes=storages, role="model"
     )
     return _finish(p, _name_for(p), info, notes, main_type=None, complete=False)
+
+
+def _zip_directory_size(f: BinaryIO, size: int) -> int:
+    """The central directory size a ZIP's end records claim (zipfile reads it in one piece), else 0.
+
+    The same records zipfile reads: the end record in the last 64 KiB, and for ZIP64 the end
+    record just before its locator.  Anything unreadable is left for zipfile to refuse.
+    """
+    tail_size = min(size, 65_557)
+    try:
+        f.seek(size - tail_size)
+        tail = f.read(tail_size)
+    except OSError:
+        return 0
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        return 0
+    claimed = struct.unpack_from("<I", tail, end + 12)[0]
+    if (
+        end >= 76
+        and tail[end - 20 : end - 16] == b"PK\x06\x07"
+        and tail[end - 76 : end - 72] == b"PK\x06\x06"
+    ):
+        claimed = max(claimed, struct.unpack_from("<Q", tail, end - 76 + 40)[0])
+    return claimed
 
 
 def _inspect_legacy_ggml(p: Path, magic: bytes, size: int) -> Inspection:

@@ -184,9 +184,10 @@ def _first_char_test(pattern: str) -> Any:
 
     try:
         items, _nullable = _first_of(_parser.parse(pattern), False)
+        patterns = [_item_pattern(*item) for item in items]
     except Exception:  # noqa: BLE001 - an unusual pattern is simply always tried
         return lambda ch: True
-    return lambda ch: any(_item_matches(item, ch) for item in items)
+    return lambda ch: any(p.fullmatch(ch) is not None for p in patterns)
 
 
 def _first_of(seq: Any, ignore_case: bool) -> tuple[list[Any], bool]:
@@ -225,44 +226,39 @@ def _first_of(seq: Any, ignore_case: bool) -> tuple[list[Any], bool]:
     return items, True
 
 
-def _item_matches(item: Any, ch: str) -> bool:
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    op, av, ignore_case = item
-    chars = {x for x in (ch, ch.lower(), ch.upper(), ch.casefold()) if len(x) == 1} if ignore_case else {ch}
-    if op is c.ANY:
-        return ch != "\n"
-    if op is c.LITERAL:
-        return any(ord(x) == av for x in chars)
-    if op is c.NOT_LITERAL:
-        return not any(ord(x) == av for x in chars)
-    return any(_in_class(av, x) for x in chars)
-
-
-def _in_class(members: Any, ch: str) -> bool:
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    negate, found = False, False
-    for op, av in members:
-        if op is c.NEGATE:
-            negate = True
-        elif op is c.LITERAL:
-            found = found or ord(ch) == av
-        elif op is c.RANGE:
-            found = found or av[0] <= ord(ch) <= av[1]
-        elif op is c.CATEGORY:
-            found = found or _CATEGORIES[str(av)](ch)
-    return found != negate
-
-
-_CATEGORIES = {
-    "CATEGORY_DIGIT": str.isdecimal,
-    "CATEGORY_NOT_DIGIT": lambda ch: not ch.isdecimal(),
-    "CATEGORY_SPACE": str.isspace,
-    "CATEGORY_NOT_SPACE": lambda ch: not ch.isspace(),
-    "CATEGORY_WORD": lambda ch: ch.isalnum() or ch == "_",
-    "CATEGORY_NOT_WORD": lambda ch: not (ch.isalnum() or ch == "_"),
+_CATEGORY_CODES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
 }
+
+
+def _item_pattern(op: Any, av: Any, ignore_case: bool) -> re.Pattern[str]:
+    """One character's worth of a parsed pattern, compiled again on its own."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    if op is c.ANY:
+        body = "."
+    elif op is c.LITERAL:
+        body = re.escape(chr(av))
+    elif op is c.NOT_LITERAL:
+        body = f"[^{re.escape(chr(av))}]"
+    else:
+        parts = []
+        for member, value in av:
+            if member is c.NEGATE:
+                parts.insert(0, "^")
+            elif member is c.LITERAL:
+                parts.append(re.escape(chr(value)))
+            elif member is c.RANGE:
+                parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif member is c.CATEGORY:
+                parts.append(_CATEGORY_CODES[str(value)])
+        body = "[" + "".join(parts) + "]"
+    return re.compile(body, re.IGNORECASE if ignore_case else 0)
 
 
 def _lex_path(scanner: re.Pattern[str], text: str, stop: int, out: list[Piece]) -> None:

@@ -40,86 +40,85 @@ def render(m: ModelName) -> str | None:
 def _compose(m: ModelName) -> str | None:
     if m.family is None and m.parameters is None and m.quantization is None:
         return None
-    base: list[str] = []
-    version_part: list[str] = []
-    if (
-        m.family
-        and m.version
-        and m.source_of("family") == "pattern"
-        and m.version[0].isdigit()
-        and not _PLAIN_VERSION.fullmatch(m.version)
-    ):
-        base.append(_word(m.family) + m.version)  # r1v4: a guessed name keeps a version like 1v4 glued
+    base = _base_part(m)
+    size = [m.parameters.label] if m.parameters else []
+    if m.context_length:
+        size.append(_context_token(m.context_length))
+    finetune, late = _finetune_part(m)
+    version_part = [_date_token(m)] if m.date else []
+    kind, extension = _kind_part(m)
+    shard = [f"{m.shard.index:05d}-of-{m.shard.total:05d}"] if m.shard is not None else []
+    tail = [*finetune, *version_part, *_encoding_part(m), *kind, *shard, *late]
+    if m.kind == "ollama_tag":
+        if not base:
+            return None  # a tag with no model name (fp16:7b) has no canonical form
+        tag = "-".join(p for p in [*size, *tail] if p)  # an Ollama tag stays a tag: model:size-…-quant
+        return f"{'-'.join(base)}:{tag}" if tag else "-".join(base)
+    body = "-".join(p for p in [*base, *size, *tail] if p)
+    prefix = f"{m.organization}/" if m.kind == "hf_repo" and m.organization else ""
+    return prefix + body + extension
+
+
+def _base_part(m: ModelName) -> list[str]:
+    """Projector marker, family, version (right after the family, so no later number is taken for
+    it; an odd version of a guessed name such as r1v4 stays glued) and variant."""
+    base: list[str] = ["mmproj"] if m.role == "mmproj" else []
+    odd = m.version and m.source_of("family") == "pattern" and m.version[0].isdigit() and not _PLAIN_VERSION.fullmatch(m.version)
+    if m.family and odd:
+        base.append(_word(m.family) + (m.version or ""))
     else:
         if m.family:
             base.append(_word(m.family))
         if m.version:
-            # Right after the base name, so that no later number can be taken for it.
             base.append(_version_token(m))
     if m.variant:
         base.append(m.variant)
-    size = [m.parameters.label] if m.parameters else []
-    if m.context_length:
-        size.append(_context_token(m.context_length))
-    finetune: list[str] = []
+    return base
+
+
+def _finetune_part(m: ModelName) -> tuple[list[str], list[str]]:
+    """Distillation, base model, functions, fine-tune and training words; and the words kept at
+    the end because right after the name they would read as its version (R1)."""
+    words: list[str] = []
     if m.distill is not None:
         teacher, student = m.distill.teacher or "", m.distill.base or ""
         if teacher and not teacher.startswith(m.family or "\0"):
-            finetune.append(teacher)  # Qwen3.5-…-Claude-4.6-Opus-Distill
-        finetune.append("Distill")
+            words.append(teacher)  # Qwen3.5-…-Claude-4.6-Opus-Distill
+        words.append("Distill")
         if student and student.split()[0] != (m.family or ""):
-            finetune.append(_word(student.split()[0]))
+            words.append(_word(student.split()[0]))
     if m.base_model and m.family:
-        finetune.append(_word(m.base_model.split()[0]))
-    finetune.extend(_function_word(f) for f in m.functions)
-    finetune.extend(m.finetune)
-    finetune.extend(m.training)
-    late: list[str] = []
-    if m.version is None:
-        # A letter-and-number word right after the name would read as its version (R1);
-        # keep such words at the end, where the original name had them.
-        tags = vocabulary().tags
-        late = [w for w in finetune if re.fullmatch(r"[A-Za-z]\d+", w) and key(w) not in tags]
-        finetune = [w for w in finetune if w not in late]
-    if m.date:
-        version_part.append(_date_token(m))
-    encoding: list[str] = []
+        words.append(_word(m.base_model.split()[0]))
+    words.extend(_function_word(f) for f in m.functions)
+    words.extend(m.finetune)
+    words.extend(m.training)
+    if m.version is not None:
+        return words, []
+    tags = vocabulary().tags
+    late = [w for w in words if re.fullmatch(r"[A-Za-z]\d+", w) and key(w) not in tags]
+    return [w for w in words if w not in late], late
+
+
+def _encoding_part(m: ModelName) -> list[str]:
     q = m.quantization
-    if q is not None:
-        if q.dynamic:
-            encoding.append("UD")
-        if q.imatrix:
-            encoding.append("i1")
-        scheme = q.scheme
-        if scheme.startswith(("EXL2 ", "EXL3 ")) and m.format is None:
-            scheme = scheme.split(" ", 1)[1]  # a bare 4.65bpw says EXL2 by itself
-        encoding.append(scheme.replace(" ", "-"))
-    kind: list[str] = []
-    if m.role == "mmproj":
-        base.insert(0, "mmproj")
-    elif m.role == "lora":
-        kind.append("LoRA")
-    extension = ""
-    if m.format is not None:
-        if m.format.extension:
-            extension = "." + m.format.extension
-            if m.format.id == "ggml" and m.format.extension == "bin":
-                kind.append("GGML")  # .bin alone would read as a PyTorch pickle
-        else:
-            kind.append(m.format.id.upper())
-    shard = []
-    if m.shard is not None:
-        shard.append(f"{m.shard.index:05d}-of-{m.shard.total:05d}")
-    if m.kind == "ollama_tag" and not base:
-        return None  # a tag with no model name (fp16:7b) has no canonical form
-    if m.kind == "ollama_tag":
-        # An Ollama tag stays a tag: model:size-finetune-quant
-        name = "-".join(p for p in [*base] if p)
-        tag = "-".join(p for p in [*size, *finetune, *version_part, *encoding, *kind, *shard, *late] if p)
-        return f"{name}:{tag}" if tag else name
-    body = "-".join(p for p in [*base, *size, *finetune, *version_part, *encoding, *kind, *shard, *late] if p)
-    prefix = f"{m.organization}/" if m.kind == "hf_repo" and m.organization else ""
-    return prefix + body + extension
+    if q is None:
+        return []
+    scheme = q.scheme
+    if scheme.startswith(("EXL2 ", "EXL3 ")) and m.format is None:
+        scheme = scheme.split(" ", 1)[1]  # a bare 4.65bpw says EXL2 by itself
+    return [*(["UD"] if q.dynamic else []), *(["i1"] if q.imatrix else []), scheme.replace(" ", "-")]
+
+
+def _kind_part(m: ModelName) -> tuple[list[str], str]:
+    """Words for the file's role and format, and the extension."""
+    kind = ["LoRA"] if m.role == "lora" else []
+    if m.format is None:
+        return kind, ""
+    if not m.format.extension:
+        return [*kind, m.format.id.upper()], ""
+    if m.format.id == "ggml" and m.format.extension == "bin":
+        kind.append("GGML")  # .bin alone would read as a PyTorch pickle
+    return kind, "." + m.format.extension
 
 
 def _context_token(tokens: int) -> str:

@@ -138,96 +138,124 @@ _RANK = {
 }
 
 
-def _note_text(note: Note, m: ModelName) -> tuple[str, str] | None:
-    row, info, token = note.row, note.info or {}, note.token
-    field = note.field
-    if field == "parameters":
-        return _parameters_text(token, info, row)
-    if field == "version":
-        if row is not None and row.en:
-            return (row.en, row.zh)  # the family table's note on this version (DeepSeek R1)
-        v = info.get("version", token)
-        return (f"Version {v} of the model.", f"模型的第 {v} 版。")
-    if field == "date":
-        return _date_text(token, info.get("date", token), m)
-    if field == "context_length":
-        tokens = info.get("tokens")
+Text = tuple[str, str] | None
+
+
+def _note_text(note: Note, m: ModelName) -> Text:
+    """The sentence for one note: the field's own rule (:data:`_TEXTS`), else the row's text."""
+    rule = _TEXTS.get(note.field)
+    if rule is not None:
+        return rule(note.token, note.info or {}, note.row, m)
+    return _row_text(note.row)
+
+
+def _row_text(row: Any) -> Text:
+    return (row.en, row.zh) if row is not None and getattr(row, "en", None) else None
+
+
+def _version_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is not None and row.en:
+        return (row.en, row.zh)  # the family table's note on this version (DeepSeek R1)
+    v = info.get("version", token)
+    return (f"Version {v} of the model.", f"模型的第 {v} 版。")
+
+
+def _context_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    tokens = info.get("tokens")
+    return (
+        f"{token} = a context window of {tokens:,} tokens (how much text it can read at once); longer context needs more memory.",
+        f"{token} = 上下文窗口 {tokens:,} 个词元（一次能读入的文本量）；上下文越长，占用内存越多。",
+    )
+
+
+def _shard_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    i, n = info.get("index"), info.get("total")
+    return (
+        f"Part {i} of {n}: the model is split into {n} files; download all of them and load the first.",
+        f"第 {i} 部分，共 {n} 部分：模型被拆成 {n} 个文件，需全部下载，加载时指定第一个。",
+    )
+
+
+def _family_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is not None:
+        return _row_text(row)
+    return (
+        f"{token}: not a family the tables know; read as this model's own name because it leads the name ({GUESS_EN}).",
+        f"{token}：词表中没有这个系列；因为位于名称开头，推断为该模型自己的名字（{GUESS_ZH}）。",
+    )
+
+
+def _finetune_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is not None:
+        return _row_text(row)
+    if info.get("tokens"):
         return (
-            f"{token} = a context window of {tokens:,} tokens (how much text it can read at once); longer context needs more memory.",
-            f"{token} = 上下文窗口 {tokens:,} 个词元（一次能读入的文本量）；上下文越长，占用内存越多。",
+            f"{token}: probably the number of training tokens ({info['tokens']:,}), not the model size.",
+            f"{token}：可能是训练所用的词元数（{info['tokens']:,}），而不是模型大小。",
         )
-    if field == "shard":
-        i, n = info.get("index"), info.get("total")
+    if info.get("version"):
         return (
-            f"Part {i} of {n}: the model is split into {n} files; download all of them and load the first.",
-            f"第 {i} 部分，共 {n} 部分：模型被拆成 {n} 个文件，需全部下载，加载时指定第一个。",
+            f"{token}: version of this fine-tune (the base model's version came earlier).",
+            f"{token}：该微调版本自己的版本号（基座模型的版本在前面）。",
         )
-    if field == "family" and row is None:
-        return (
-            f"{token}: not a family the tables know; read as this model's own name because it leads the name ({GUESS_EN}).",
-            f"{token}：词表中没有这个系列；因为位于名称开头，推断为该模型自己的名字（{GUESS_ZH}）。",
-        )
-    if field == "finetune" and row is None:
-        if info.get("tokens"):
-            return (
-                f"{token}: probably the number of training tokens ({info['tokens']:,}), not the model size.",
-                f"{token}：可能是训练所用的词元数（{info['tokens']:,}），而不是模型大小。",
-            )
-        if info.get("version"):
-            return (
-                f"{token}: version of this fine-tune (the base model's version came earlier).",
-                f"{token}：该微调版本自己的版本号（基座模型的版本在前面）。",
-            )
-        return (
-            f"{token}: a name word of this fine-tune, merge or edition (not in the tables; {GUESS_EN}).",
-            f"{token}：该微调、合并或版本的名字（词表中没有，{GUESS_ZH}）。",
-        )
-    if field == "organization" and row is None:
+    return (
+        f"{token}: a name word of this fine-tune, merge or edition (not in the tables; {GUESS_EN}).",
+        f"{token}：该微调、合并或版本的名字（词表中没有，{GUESS_ZH}）。",
+    )
+
+
+def _organization_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is None:
         return (
             f"{token}: the Hub account that published it — not necessarily who made the model.",
             f"{token}：发布它的 Hub 账号——不一定是模型的原作者。",
         )
-    if field == "organization" and info.get("uploader"):
-        return (
-            f"{token} re-uploads models made by others: {row.en}",
-            f"{token} 转传他人制作的模型：{row.zh}",
-        )
-    if field == "vendor" and row is not None:
-        if (
-            info.get("via") == "family"
-            and m.family is not None
-            and token == m.family
-            and token != row.name
-        ):
-            return None  # the vendor was already explained where the name spells it, or with the family
-        return (row.en, row.zh)
-    if field == "base_model" and row is not None:
-        v = info.get("version")
-        label = f"{row.name} {v}" if v else row.name
-        if m.distill and label in (m.distill.base, m.distill.teacher):
-            return None
-        return (
-            f"Built on {label}: {row.en}",
-            f"基于 {label}：{row.zh}",
-        )
-    if field == "distill":
-        d = m.distill
-        if d is not None and d.teacher and d.base:
-            return (
-                f"Distilled: a {d.base} model trained on the outputs of {d.teacher} (the teacher), to copy its abilities at a smaller size — it is not {d.teacher} itself.",
-                f"蒸馏：用 {d.teacher}（教师模型）的输出训练出的 {d.base} 模型，以较小体积学习其能力——它并不是 {d.teacher} 本身。",
-            )
-        return (row.en, row.zh) if row else None
-    if field == "quantization" and row is None:
-        if info.get("bits") is not None:
-            b = info["bits"]
-            return (f"{b:g} bits per weight on average.", f"平均每个权重 {b:g} 位。")
-        if info.get("head_bits") is not None:
-            return None
+    if info.get("uploader"):
+        return (f"{token} re-uploads models made by others: {row.en}", f"{token} 转传他人制作的模型：{row.zh}")
+    return _row_text(row)
+
+
+def _vendor_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is not None and info.get("via") == "family" and m.family is not None and token == m.family != row.name:
+        return None  # the vendor was already explained where the name spells it, or with the family
+    return _row_text(row)
+
+
+def _base_model_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is None:
         return None
-    if row is not None and getattr(row, "en", None):
-        return (row.en, row.zh)
+    v = info.get("version")
+    label = f"{row.name} {v}" if v else row.name
+    if m.distill and label in (m.distill.base, m.distill.teacher):
+        return None
+    return (f"Built on {label}: {row.en}", f"基于 {label}：{row.zh}")
+
+
+def _distill_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    d = m.distill
+    if d is not None and d.teacher and d.base:
+        return (
+            f"Distilled: a {d.base} model trained on the outputs of {d.teacher} (the teacher), to copy its abilities at a smaller size — it is not {d.teacher} itself.",
+            f"蒸馏：用 {d.teacher}（教师模型）的输出训练出的 {d.base} 模型，以较小体积学习其能力——它并不是 {d.teacher} 本身。",
+        )
+    return _row_text(row)
+
+
+def _quantization_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is not None:
+        return _row_text(row)
+    if info.get("bits") is not None:
+        b = info["bits"]
+        return (f"{b:g} bits per weight on average.", f"平均每个权重 {b:g} 位。")
     return None
+
+
+def _date_note_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    return _date_text(token, info.get("date", token), m)
+
+
+def _parameters_note_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    return _parameters_text(token, info, row)
 
 
 def _parameters_text(token: str, info: dict[str, Any], row: dict[str, Any] | None) -> tuple[str, str] | None:
@@ -567,3 +595,20 @@ _DATA_NOTES = {
     "shard": _shard_notes,
     "resolved": _resolved_notes,
 }
+
+
+_TEXTS = {
+    "parameters": _parameters_note_text,
+    "version": _version_text,
+    "date": _date_note_text,
+    "context_length": _context_text,
+    "shard": _shard_text,
+    "family": _family_text,
+    "finetune": _finetune_text,
+    "organization": _organization_text,
+    "vendor": _vendor_text,
+    "base_model": _base_model_text,
+    "distill": _distill_text,
+    "quantization": _quantization_text,
+}
+"""Field → the rule that writes a note's sentence (fields not listed use their table row's text)."""

@@ -284,9 +284,6 @@ def pick(
     ``repo`` (or the ``id`` of a Hub record) names the model when its files have generic names
     (``model-00001-of-00004.safetensors``).  ``mmproj=False`` leaves projectors out.
     """
-    from ._parse import parse
-    from .errors import InvalidModelName
-
     budget = parse_memory(memory)
     given = memory if isinstance(memory, str) else f"{budget:,} bytes"
     budget_fig = Figure(bytes=budget, exact=True, why=f"the budget you gave ({str(given).strip()})")
@@ -294,26 +291,62 @@ def pick(
         raise ValueError(f"context length must be positive, not {context_length}")
     want_scheme, minimum = _parse_prefer(prefer)
     rows, record_repo = _entries(files)
-    repo = repo or record_repo
-    repo_model = None
-    if repo:
-        try:
-            repo_model = parse(repo)
-        except InvalidModelName:
-            repo_model = None
+    models, projectors, ignored = _sort_files(rows, _repo_model(repo or record_repo))
+    candidates, broken = _group(models)
+    if not candidates:
+        return Choice(
+            budget=budget_fig,
+            context_length=context_length,
+            prefer=prefer,
+            reasons=("the listing has no complete model file",),
+            rejected=tuple(broken),
+            ignored=tuple(ignored),
+        )
+    run = _Run(budget, context_length, want_scheme, minimum, projectors if mmproj else [], candidates)
+    run.weigh()
+    run.choose()
+    rejected = [((-1,), r) for r in broken] + run.rejections()
+    for p in projectors:
+        if run.proj is None or p is not run.proj:
+            why = run.projector_verdict(p, mmproj)
+            if why == "a projector for another model":
+                ignored.append(Rejected(file=p.name, why=why))
+            else:
+                rejected.append(((-2,), Rejected(file=p.name, why=why)))
+    rejected.sort(key=lambda r: r[0], reverse=True)
+    return run.choice(budget_fig, prefer, rejected, ignored)
 
-    ignored: list[Rejected] = []
+
+def _repo_model(repo: str | None) -> ModelName | None:
+    from ._parse import parse
+    from .errors import InvalidModelName
+
+    if not repo:
+        return None
+    try:
+        return parse(repo)
+    except InvalidModelName:
+        return None
+
+
+_IMATRIX_WHY = "an importance matrix: input for quantizing, not a model to run"
+
+
+def _sort_files(
+    rows: list[tuple[str, int | None]], repo_model: ModelName | None
+) -> tuple[list[_Entry], list[_Entry], list[Rejected]]:
+    """Model files, projectors, and the files that are neither (each with why)."""
+    from ._parse import parse
+    from .errors import InvalidModelName
+
     models: list[_Entry] = []
     projectors: list[_Entry] = []
+    ignored: list[Rejected] = []
     for name, size in rows:
         base = name.rsplit("/", 1)[-1]
         lower = base.lower()
-        if lower in ("imatrix.dat", "imatrix.gguf") or lower.endswith(
-            (".imatrix", ".imatrix.dat", ".imatrix.gguf")
-        ):
-            ignored.append(
-                Rejected(file=name, why="an importance matrix: input for quantizing, not a model to run")
-            )
+        if lower in ("imatrix.dat", "imatrix.gguf") or lower.endswith((".imatrix", ".imatrix.dat", ".imatrix.gguf")):
+            ignored.append(Rejected(file=name, why=_IMATRIX_WHY))
             continue
         if not lower.endswith(_MODEL_EXTENSIONS):
             ignored.append(Rejected(file=name, why="not a model file"))
@@ -324,9 +357,7 @@ def pick(
             ignored.append(Rejected(file=name, why=f"the name cannot be read: {err.reason}"))
             continue
         if m.role == "imatrix":
-            ignored.append(
-                Rejected(file=name, why="an importance matrix: input for quantizing, not a model to run")
-            )
+            ignored.append(Rejected(file=name, why=_IMATRIX_WHY))
         elif m.role == "lora":
             ignored.append(Rejected(file=name, why="a LoRA adapter: it needs its base model"))
         elif m.role == "mmproj":
@@ -335,133 +366,152 @@ def pick(
             if repo_model is not None and m.family is None and m.parameters is None:
                 m = _with_repo(m, repo_model)
             models.append(_Entry(name, size, m))
+    return models, projectors, ignored
 
-    candidates, broken = _group(models)
-    rejected: list[tuple[tuple, Rejected]] = [((-1,), r) for r in broken]
-    reasons: list[str] = []
-    if not candidates:
-        reasons.append("the listing has no complete model file")
-        return Choice(
-            budget=budget_fig,
-            context_length=context_length,
-            prefer=prefer,
-            reasons=tuple(reasons),
-            rejected=tuple(r for _, r in rejected),
-            ignored=tuple(ignored),
-        )
-    identities = {_identity(c.model) for c in candidates}
-    if len(identities) > 1:
-        reasons.append(
-            f"the listing holds {len(identities)} different models; they are compared by quantization quality, "
-            "the larger model winning ties"
-        )
 
-    ranked = sorted(candidates, key=lambda c: c.quality(), reverse=True)
-    best_rank = {id(c): i for i, c in enumerate(ranked)}
-    chosen: _Candidate | None = None
-    chosen_est: MemoryEstimate | None = None
-    chosen_proj: _Entry | None = None
-    fitting: list[tuple[_Candidate, MemoryEstimate, _Entry | None]] = []
-    verdicts: dict[int, str] = {}
-    for c in ranked:
-        if minimum is not None and not _meets(c, minimum):
-            what, op, limit = minimum
-            value = c.bits() if what == "bits" else c.bpw()
-            shown = "unknown" if value is None else f"{value:g}"
-            verdicts[id(c)] = f"below your minimum {what}{op}{limit:g} ({what} {shown})"
-            continue
-        est, proj, why = _fit(c, projectors if mmproj else [], len(identities) > 1, budget, context_length)
-        if est is None:
-            verdicts[id(c)] = why
-            continue
-        fitting.append((c, est, proj))
-    if want_scheme is not None:
-        preferred = [f for f in fitting if (f[0].scheme or "").upper() == want_scheme]
-        present = [c for c in ranked if (c.scheme or "").upper() == want_scheme]
+class _Run:
+    """One choice: the candidates best first, what each needs, and the one chosen."""
+
+    def __init__(
+        self,
+        budget: int,
+        context_length: int | None,
+        want_scheme: str | None,
+        minimum: tuple[str, str, float] | None,
+        projectors: list[_Entry],
+        candidates: list[_Candidate],
+    ) -> None:
+        self.budget, self.context_length = budget, context_length
+        self.want_scheme, self.minimum, self.projectors = want_scheme, minimum, projectors
+        self.several = len({_identity(c.model) for c in candidates}) > 1
+        self.ranked = sorted(candidates, key=lambda c: c.quality(), reverse=True)
+        self.rank = {id(c): i for i, c in enumerate(self.ranked)}
+        self.fitting: list[tuple[_Candidate, MemoryEstimate, _Entry | None]] = []
+        self.verdicts: dict[int, str] = {}
+        self.reasons: list[str] = []
+        if self.several:
+            self.reasons.append(
+                f"the listing holds {len({_identity(c.model) for c in candidates})} different models; they are "
+                "compared by quantization quality, the larger model winning ties"
+            )
+        self.chosen: _Candidate | None = None
+        self.est: MemoryEstimate | None = None
+        self.proj: _Entry | None = None
+
+    def weigh(self) -> None:
+        """Which candidates meet the minimum and fit (with their best projector), and why not."""
+        for c in self.ranked:
+            if self.minimum is not None and not _meets(c, self.minimum):
+                what, op, limit = self.minimum
+                value = c.bits() if what == "bits" else c.bpw()
+                shown = "unknown" if value is None else f"{value:g}"
+                self.verdicts[id(c)] = f"below your minimum {what}{op}{limit:g} ({what} {shown})"
+                continue
+            est, proj, why = _fit(c, self.projectors, self.several, self.budget, self.context_length)
+            if est is None:
+                self.verdicts[id(c)] = why
+            else:
+                self.fitting.append((c, est, proj))
+
+    def choose(self) -> None:
+        """The preferred scheme when it fits, else the best that fits; the reasons either way."""
+        if self.want_scheme is not None:
+            self._choose_preferred(self.want_scheme)
+        if self.chosen is None and self.fitting:
+            self.chosen, self.est, self.proj = self.fitting[0]
+            self.reasons.append(f"chose {self.chosen.what}: the highest-quality quant that fits")
+        if self.chosen is not None and self.est is not None:
+            self._say_what_it_needs(self.est)
+        elif not self.fitting:
+            self._say_nothing_fits()
+
+    def _choose_preferred(self, scheme: str) -> None:
+        preferred = [f for f in self.fitting if (f[0].scheme or "").upper() == scheme]
+        present = [c for c in self.ranked if (c.scheme or "").upper() == scheme]
         if preferred:
-            chosen, chosen_est, chosen_proj = preferred[0]
-            better = [f[0] for f in fitting if best_rank[id(f[0])] < best_rank[id(chosen)]]
-            reasons.append(f"chose {want_scheme} because you preferred it")
+            self.chosen, self.est, self.proj = preferred[0]
+            better = [f[0] for f in self.fitting if self.rank[id(f[0])] < self.rank[id(self.chosen)]]
+            self.reasons.append(f"chose {scheme} because you preferred it")
             if better:
-                reasons.append(f"{better[0].what} would also fit and is higher quality")
+                self.reasons.append(f"{better[0].what} would also fit and is higher quality")
         elif present:
-            reasons.append(f"{want_scheme} (preferred): {verdicts.get(id(present[0]), 'not considered')}")
+            self.reasons.append(f"{scheme} (preferred): {self.verdicts.get(id(present[0]), 'not considered')}")
         else:
-            reasons.append(f"the listing has no {want_scheme} file (preferred)")
-    if chosen is None and fitting:
-        chosen, chosen_est, chosen_proj = fitting[0]
-        reasons.append(f"chose {chosen.what}: the highest-quality quant that fits")
-    if chosen is not None and chosen_est is not None:
-        reasons.append(_needs(chosen_est, budget))
-        if chosen_est.kv_cache.bytes is None:
-            reasons.append(
+            self.reasons.append(f"the listing has no {scheme} file (preferred)")
+
+    def _say_what_it_needs(self, est: MemoryEstimate) -> None:
+        self.reasons.append(_needs(est, self.budget))
+        if est.kv_cache.bytes is None:
+            self.reasons.append(
                 "the KV cache is not counted: this model's attention shape is unknown (not in the table of "
                 "well-known models); keep some memory free for it"
             )
-        if chosen_est.projector is not None and chosen_est.projector.bytes is None:
-            reasons.append("the projector is not counted: the listing does not give its size")
-        if chosen_proj is not None:
-            reasons.append(f"with the projector {chosen_proj.name} for images")
-    elif not fitting:
+        if est.projector is not None and est.projector.bytes is None:
+            self.reasons.append("the projector is not counted: the listing does not give its size")
+        if self.proj is not None:
+            self.reasons.append(f"with the projector {self.proj.name} for images")
+
+    def _say_nothing_fits(self) -> None:
+        verdicts = self.verdicts
         smallest = min(
-            (c for c in ranked if id(c) not in verdicts or not verdicts[id(c)].startswith("below")),
+            (c for c in self.ranked if id(c) not in verdicts or not verdicts[id(c)].startswith("below")),
             key=lambda c: (c.size if c.size is not None else _weights_guess(c)) or 0,
             default=None,
         )
-        reasons.append(f"nothing fits in {format_bytes(budget)}")
+        self.reasons.append(f"nothing fits in {format_bytes(self.budget)}")
         if smallest is not None:
-            reasons.append(f"the smallest, {smallest.what}, {verdicts.get(id(smallest), '')}".rstrip(", "))
-        reasons.append(
+            self.reasons.append(f"the smallest, {smallest.what}, {verdicts.get(id(smallest), '')}".rstrip(", "))
+        self.reasons.append(
             "a smaller model, a shorter context, or offloading part of the model to system memory would be needed"
         )
-    for c in ranked:
-        if c is chosen:
-            continue
-        if id(c) in verdicts:
-            why = verdicts[id(c)]
-        elif chosen is not None and best_rank[id(c)] < best_rank[id(chosen)]:
-            why = f"fits, but you preferred {want_scheme}"
-        else:
-            why = f"fits, but {chosen.what} is higher quality" if chosen else "fits"
-        rejected.append((c.quality(), Rejected(file=c.label, parts=len(c.entries), why=why)))
-    for p in projectors:
-        if chosen_proj is not None and p is chosen_proj:
-            continue
-        if not mmproj:
-            why = "projectors were not wanted"
-        elif chosen is None:
-            why = "no model was chosen"
-        elif not _belongs(p, chosen.model, len(identities) > 1):
-            why = "a projector for another model"
-        elif chosen_proj is not None:
-            q = chosen_proj.model.quantization
-            why = f"{q.scheme if q else 'another'} projector chosen instead"
-        else:
-            why = "does not fit together with the model"
-        if why == "a projector for another model":
-            ignored.append(Rejected(file=p.name, why=why))
-        else:
-            rejected.append(((-2,), Rejected(file=p.name, why=why)))
-    rejected.sort(key=lambda r: r[0], reverse=True)
-    total_bytes = None
-    if chosen is not None:
-        sizes = [chosen.size] + ([chosen_proj.size] if chosen_proj else [])
-        total_bytes = sum(sizes) if all(s is not None for s in sizes) else None  # type: ignore[misc]
-    return Choice(
-        budget=budget_fig,
-        context_length=chosen_est.context_length
-        if chosen_est and chosen_est.context_length
-        else context_length,
-        prefer=prefer,
-        files=tuple(e.name for e in chosen.entries) if chosen else (),
-        mmproj=chosen_proj.name if chosen_proj else None,
-        scheme=chosen.scheme if chosen else None,
-        total_bytes=total_bytes,
-        estimate=chosen_est,
-        reasons=tuple(reasons),
-        rejected=tuple(r for _, r in rejected),
-        ignored=tuple(ignored),
-    )
+
+    def rejections(self) -> list[tuple[tuple[Any, ...], Rejected]]:
+        """Every candidate not chosen, with why."""
+        out = []
+        for c in self.ranked:
+            if c is self.chosen:
+                continue
+            if id(c) in self.verdicts:
+                why = self.verdicts[id(c)]
+            elif self.chosen is not None and self.rank[id(c)] < self.rank[id(self.chosen)]:
+                why = f"fits, but you preferred {self.want_scheme}"
+            else:
+                why = f"fits, but {self.chosen.what} is higher quality" if self.chosen else "fits"
+            out.append((c.quality(), Rejected(file=c.label, parts=len(c.entries), why=why)))
+        return out
+
+    def projector_verdict(self, p: _Entry, wanted: bool) -> str:
+        """Why a projector was not taken."""
+        if not wanted:
+            return "projectors were not wanted"
+        if self.chosen is None:
+            return "no model was chosen"
+        if not _belongs(p, self.chosen.model, self.several):
+            return "a projector for another model"
+        if self.proj is not None:
+            q = self.proj.model.quantization
+            return f"{q.scheme if q else 'another'} projector chosen instead"
+        return "does not fit together with the model"
+
+    def choice(self, budget: Figure, prefer: str | None, rejected: list[Any], ignored: list[Rejected]) -> Choice:
+        chosen, est, proj = self.chosen, self.est, self.proj
+        total_bytes = None
+        if chosen is not None:
+            sizes = [chosen.size] + ([proj.size] if proj else [])
+            total_bytes = sum(sizes) if all(s is not None for s in sizes) else None  # type: ignore[misc]
+        return Choice(
+            budget=budget,
+            context_length=est.context_length if est and est.context_length else self.context_length,
+            prefer=prefer,
+            files=tuple(e.name for e in chosen.entries) if chosen else (),
+            mmproj=proj.name if proj else None,
+            scheme=chosen.scheme if chosen else None,
+            total_bytes=total_bytes,
+            estimate=est,
+            reasons=tuple(self.reasons),
+            rejected=tuple(r for _, r in rejected),
+            ignored=tuple(ignored),
+        )
 
 
 def _with_repo(m: ModelName, repo_model: ModelName) -> ModelName:

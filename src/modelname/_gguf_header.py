@@ -273,21 +273,7 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
     past the end of the file is an error.
     """
     cur = _Cursor(f, size)
-    magic = cur.read(4, "magic") if size >= 4 else b""
-    if magic != MAGIC:
-        raise GGUFError(f"not a GGUF file: the first bytes are {magic!r}, expected b'GGUF'", 0)
-    raw_version = cur.read(4, "version")
-    version = struct.unpack("<I", raw_version)[0]
-    if version not in (1, 2, 3):
-        swapped = struct.unpack(">I", raw_version)[0]
-        if swapped in (2, 3):
-            cur.order, version = ">", swapped
-        else:
-            raise GGUFError(f"unsupported GGUF version {version} (this reader knows versions 2 and 3)", 4)
-    if version == 1:
-        raise GGUFError(
-            "GGUF version 1 (files from before October 2023) is not supported; convert the model again", 4
-        )
+    version = _read_version(cur, size)
     tensor_count = cur.u64("tensor count")
     kv_count = cur.u64("metadata count")
     left = cur.left()
@@ -303,7 +289,6 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
             f"(each entry needs at least 13 bytes)",
             16,
         )
-    alignment_at = None
     header = Header(
         version=version,
         byteorder="big" if cur.order == ">" else "little",
@@ -311,6 +296,43 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
         kv_count=kv_count,
         file_size=size,
     )
+    header.alignment = _read_metadata(cur, header, kv_count)
+    if tensor_count * 24 > cur.left():
+        raise GGUFError(
+            f"{tensor_count:,} tensor infos cannot fit in the {cur.left():,} bytes left after the metadata",
+            cur.pos,
+        )
+    names: set[str] = set()
+    for i in range(tensor_count):
+        header.tensors.append(_read_tensor_info(cur, i, names, header.alignment, block_sizes))
+    header.data_offset = -(-cur.pos // header.alignment) * header.alignment
+    _check_tensor_data(header, size, block_sizes)
+    return header
+
+
+def _read_version(cur: _Cursor, size: int) -> int:
+    """The magic and the version (2 or 3; a byte-swapped version means a big-endian file)."""
+    magic = cur.read(4, "magic") if size >= 4 else b""
+    if magic != MAGIC:
+        raise GGUFError(f"not a GGUF file: the first bytes are {magic!r}, expected b'GGUF'", 0)
+    raw_version = cur.read(4, "version")
+    version = struct.unpack("<I", raw_version)[0]
+    if version not in (1, 2, 3):
+        swapped = struct.unpack(">I", raw_version)[0]
+        if swapped in (2, 3):
+            cur.order, version = ">", swapped
+        else:
+            raise GGUFError(f"unsupported GGUF version {version} (this reader knows versions 2 and 3)", 4)
+    if version == 1:
+        raise GGUFError(
+            "GGUF version 1 (files from before October 2023) is not supported; convert the model again", 4
+        )
+    return version
+
+
+def _read_metadata(cur: _Cursor, header: Header, kv_count: int) -> int:
+    """Read the ``kv_count`` metadata entries into ``header``; returns ``general.alignment``."""
+    alignment_at = None
     for i in range(kv_count):
         at = cur.pos
         key = cur.string(f"key of metadata entry {i}", MAX_KEY)
@@ -338,53 +360,50 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
     ):
         shown = _q(alignment) if isinstance(alignment, str) else repr(alignment)[:80]
         raise GGUFError(f"general.alignment = {shown} is not a power of two", alignment_at)
-    header.alignment = alignment
-    if tensor_count * 24 > cur.left():
+    return alignment
+
+
+def _read_tensor_info(
+    cur: _Cursor, i: int, names: set[str], alignment: int, block_sizes: dict[int, tuple[int, int]]
+) -> TensorInfo:
+    """One tensor info: name (unique), dimensions (1 to 4), type (known), data offset (aligned)."""
+    at = cur.pos
+    name = cur.string(f"name of tensor {i}", MAX_KEY)
+    if name is None:
+        raise GGUFError(f"name of tensor {i} is longer than {MAX_KEY} bytes", at)
+    label = _q(name)
+    if name in names:
+        raise GGUFError(f"tensor name {label} appears twice (llama.cpp refuses such a file)", at)
+    if not cur.keep(2 * len(name) + 320):
+        raise GGUFError(f"the tensor names take more than {MAX_KEPT // 2**20} MiB", at)
+    names.add(name)
+    n_dims = cur.u32(f"dimension count of tensor {label}")
+    if not 1 <= n_dims <= MAX_DIMS:
+        raise GGUFError(f"tensor {label} has {n_dims:,} dimensions (GGUF allows 1 to {MAX_DIMS})", cur.pos - 4)
+    shape = tuple(cur.u64(f"dimension of tensor {label}") for _ in range(n_dims))
+    elements = 1
+    for d in shape:
+        elements *= d
+    if elements > 1 << 48:
+        raise GGUFError(f"tensor {label} claims {elements:,} elements", at)
+    type_at = cur.pos
+    type_id = cur.u32(f"type of tensor {label}")
+    if type_id not in block_sizes:
+        raise GGUFError(f"tensor {label} has unknown type id {type_id}", type_at)
+    block, _ = block_sizes[type_id]
+    if shape[0] % block:
         raise GGUFError(
-            f"{tensor_count:,} tensor infos cannot fit in the {cur.left():,} bytes left after the metadata",
-            cur.pos,
+            f"tensor {label}: row length {shape[0]:,} is not a multiple of its type's block of {block}", at
         )
-    names: set[str] = set()
-    for i in range(tensor_count):
-        at = cur.pos
-        name = cur.string(f"name of tensor {i}", MAX_KEY)
-        if name is None:
-            raise GGUFError(f"name of tensor {i} is longer than {MAX_KEY} bytes", at)
-        label = _q(name)
-        if name in names:
-            raise GGUFError(f"tensor name {label} appears twice (llama.cpp refuses such a file)", at)
-        if not cur.keep(2 * len(name) + 320):
-            raise GGUFError(f"the tensor names take more than {MAX_KEPT // 2**20} MiB", at)
-        names.add(name)
-        n_dims = cur.u32(f"dimension count of tensor {label}")
-        if not 1 <= n_dims <= MAX_DIMS:
-            raise GGUFError(
-                f"tensor {label} has {n_dims:,} dimensions (GGUF allows 1 to {MAX_DIMS})", cur.pos - 4
-            )
-        shape = tuple(cur.u64(f"dimension of tensor {label}") for _ in range(n_dims))
-        elements = 1
-        for d in shape:
-            elements *= d
-        if elements > 1 << 48:
-            raise GGUFError(f"tensor {label} claims {elements:,} elements", at)
-        type_at = cur.pos
-        type_id = cur.u32(f"type of tensor {label}")
-        if type_id not in block_sizes:
-            raise GGUFError(f"tensor {label} has unknown type id {type_id}", type_at)
-        block, _ = block_sizes[type_id]
-        if shape[0] % block:
-            raise GGUFError(
-                f"tensor {label}: row length {shape[0]:,} is not a multiple of its type's block of {block}",
-                at,
-            )
-        offset_at = cur.pos
-        offset = cur.u64(f"data offset of tensor {label}")
-        if offset % alignment:
-            raise GGUFError(
-                f"tensor {label}: data offset {offset:,} is not aligned to {alignment}", offset_at
-            )
-        header.tensors.append(TensorInfo(name, shape, type_id, offset))
-    header.data_offset = -(-cur.pos // alignment) * alignment
+    offset_at = cur.pos
+    offset = cur.u64(f"data offset of tensor {label}")
+    if offset % alignment:
+        raise GGUFError(f"tensor {label}: data offset {offset:,} is not aligned to {alignment}", offset_at)
+    return TensorInfo(name, shape, type_id, offset)
+
+
+def _check_tensor_data(header: Header, size: int, block_sizes: dict[int, tuple[int, int]]) -> None:
+    """Every tensor's data lies inside the file."""
     data_size = size - header.data_offset
     for t in header.tensors:
         block, type_size = block_sizes[t.type_id]
@@ -398,4 +417,3 @@ def read_header(f: BinaryIO, size: int, *, block_sizes: dict[int, tuple[int, int
                 f"the file is truncated: tensor {_q(t.name)} needs bytes up to {end:,}, but the file ends at {size:,}",
                 size,
             )
-    return header

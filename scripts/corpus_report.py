@@ -46,15 +46,21 @@ def main(path: Path) -> int:
         known[kind] += m.source_of("family") == "table"
         anyfam[kind] += m.family is not None
     seconds = time.perf_counter() - start
-    print(f"{'kind':11s} {'rows':>7s} {'errors':>7s} {'invalid':>8s} {'nothing unrecognized':>21s} "
-          f"{'known family':>13s} {'any family':>11s}")
+    print(
+        f"{'kind':11s} {'rows':>7s} {'errors':>7s} {'invalid':>8s} {'nothing unrecognized':>21s} "
+        f"{'known family':>13s} {'any family':>11s}"
+    )
     for kind in [*sorted(total), "all"]:
         n = sum(total.values()) if kind == "all" else total[kind]
-        pick = (lambda c: sum(c.values())) if kind == "all" else (lambda c: c[kind])
+        pick = (lambda c: sum(c.values())) if kind == "all" else (lambda c, kind=kind: c[kind])
         errors = len(crashes) if kind == "all" else "-"
-        print(f"{kind:11s} {n:7d} {errors!s:>7s} {pick(invalid):8d} {100 * pick(full) / n:20.2f}% "
-              f"{100 * pick(known) / n:12.2f}% {100 * pick(anyfam) / n:10.2f}%")
-    print(f"{len(rows)} names in {seconds:.1f} s ({1e6 * seconds / len(rows):.0f} µs per name, with the result cache)")
+        print(
+            f"{kind:11s} {n:7d} {errors!s:>7s} {pick(invalid):8d} {100 * pick(full) / n:20.2f}% "
+            f"{100 * pick(known) / n:12.2f}% {100 * pick(anyfam) / n:10.2f}%"
+        )
+    print(
+        f"{len(rows)} names in {seconds:.1f} s ({1e6 * seconds / len(rows):.0f} µs per name, with the result cache)"
+    )
     for line in crashes[:20]:
         print("  exception:", line)
     return 1 if crashes else 0

@@ -91,7 +91,9 @@ def check(path: Path, corpus: Path, show: int) -> int:
     for key, n in added.most_common():
         print(f"  added    {key:<16} {n:6d}")
     for name, key, before, now in examples:
-        print(f"\n{name}  [{key}]\n  was: {json.dumps(before, ensure_ascii=False)}\n  now: {json.dumps(now, ensure_ascii=False)}")
+        print(
+            f"\n{name}  [{key}]\n  was: {json.dumps(before, ensure_ascii=False)}\n  now: {json.dumps(now, ensure_ascii=False)}"
+        )
     if not changed:
         print("identical on every existing key")
     return 1 if changed else 0

@@ -57,7 +57,11 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
 
 def _type_checking_only(tree: ast.AST, node: ast.AST) -> bool:
     for parent in ast.walk(tree):
-        if isinstance(parent, ast.If) and isinstance(parent.test, ast.Name) and parent.test.id == "TYPE_CHECKING":
+        if (
+            isinstance(parent, ast.If)
+            and isinstance(parent.test, ast.Name)
+            and parent.test.id == "TYPE_CHECKING"
+        ):
             if any(child is node for child in ast.walk(parent)):
                 return True
     return False
@@ -126,8 +130,10 @@ def main() -> int:
     print("module                                   lines")
     for name, path in known.items():
         print(f"  {name:<38} {len(path.read_text(encoding='utf-8').splitlines()):5d}")
-    longest = sorted(((n, f"{name}.{fn}") for name, path in known.items() for n, fn in functions(path)), reverse=True)
-    print(f"\nlongest functions (lines)")
+    longest = sorted(
+        ((n, f"{name}.{fn}") for name, path in known.items() for n, fn in functions(path)), reverse=True
+    )
+    print("\nlongest functions (lines)")
     for n, fn in longest[: args.top]:
         print(f"  {n:4d}  {fn}")
     g = graph()

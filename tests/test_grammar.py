@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import ROOT
 
 from modelname import _grammar
 
@@ -99,7 +99,10 @@ def _dispatch_outcome(text):
 
 
 @settings(max_examples=1500)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60) | st.text(alphabet="qQiItT0123456789_-.kKmMsSlLxXbBvVeEaAfFpP:/ +İıſKé通", max_size=40))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+    | st.text(alphabet="qQiItT0123456789_-.kKmMsSlLxXbBvVeEaAfFpP:/ +İıſKé通", max_size=40)
+)
 def test_the_dispatching_lexer_matches_the_full_alternation(text):
     """The lexer tries only the terminals that can start with a piece's first character; it must
     cut every text exactly as trying all of them in priority order does."""

@@ -17,9 +17,31 @@ import modelname
 from modelname import InvalidModelName
 
 # Shapes whose numbers go through int()/float(): the number is replaced by a long run of digits.
-SHAPES = ["{n}B", "{n}b", "{n}.5B", "{n}k", "{n}K", "{n}bit", "{n}bpw", "{n}x7B", "8x{n}B", "A{n}B",
-          "E{n}B", "30B-A{n}B", "{n}B-16E", "{n}b1", "v{n}", "{n}", "{n}M", "{n}m", "{n}T", "{n}-of-2",
-          "Q{n}_K_M", "q{n}f16_1", "{n}0101"]
+SHAPES = [
+    "{n}B",
+    "{n}b",
+    "{n}.5B",
+    "{n}k",
+    "{n}K",
+    "{n}bit",
+    "{n}bpw",
+    "{n}x7B",
+    "8x{n}B",
+    "A{n}B",
+    "E{n}B",
+    "30B-A{n}B",
+    "{n}B-16E",
+    "{n}b1",
+    "v{n}",
+    "{n}",
+    "{n}M",
+    "{n}m",
+    "{n}T",
+    "{n}-of-2",
+    "Q{n}_K_M",
+    "q{n}f16_1",
+    "{n}0101",
+]
 PREFIXES = ["", "Qwen2.5-", "Llama-3-", "org/model-", "x-", "deepseek-r1:"]
 SUFFIXES = ["", "-Instruct", ".gguf", "-Q4_K_M.gguf", ":latest", "-GGUF"]
 

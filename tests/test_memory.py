@@ -132,7 +132,11 @@ def test_an_ollama_tag_without_a_quant_is_its_default_4_bit_build():
 
 def test_explain_and_fit_give_the_same_weights():
     """One estimator: the size explain prints is the weights figure fit and pick use."""
-    for name in ("Meta-Llama-3.1-8B-Instruct-Q3_K_M.gguf", "Qwen2.5-7B-Instruct-Q4_0.gguf", "gpt-oss-20b-MXFP4.gguf"):
+    for name in (
+        "Meta-Llama-3.1-8B-Instruct-Q3_K_M.gguf",
+        "Qwen2.5-7B-Instruct-Q4_0.gguf",
+        "gpt-oss-20b-MXFP4.gguf",
+    ):
         m = modelname.parse(name)
         (size,) = [x for x in m.explanations if x.field == "size"]
         assert f"Roughly {m.estimate_memory().weights.bytes / 1e9:,.1f} GB" in size.en, name

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 import modelname
-from modelname._parse import parse_uncached
 from modelname import InvalidModelName, ModelName
+from modelname._parse import parse_uncached
 
 JSON_KEYS = {
     "name",

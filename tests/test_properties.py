@@ -114,7 +114,12 @@ def test_output_is_the_same_in_another_process_with_another_hash_seed():
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     done = subprocess.run(
-        [sys.executable, "-c", code], input=json.dumps(names), capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", code],
+        input=json.dumps(names),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     assert json.loads(done.stdout) == json.loads(json.dumps(here, ensure_ascii=False))
 

@@ -26,7 +26,9 @@ def _spellings(row, *fields):
     return [s for s in out if s]
 
 
-FILE_TYPES = [(row.scheme, s) for row in load("file_types.toml") for s in _spellings(row, "scheme", "aliases")]
+FILE_TYPES = [
+    (row.scheme, s) for row in load("file_types.toml") for s in _spellings(row, "scheme", "aliases")
+]
 
 
 @pytest.mark.parametrize("scheme, spelling", FILE_TYPES)
@@ -65,7 +67,10 @@ def test_every_method_word_reads_as_its_method(row, spelling):
 
 
 FORMAT_WORDS = [
-    (row, s) for row in load("formats.toml") for s in row.aliases if key(s) not in V.method_by_alias and key(s) not in V.tags
+    (row, s)
+    for row in load("formats.toml")
+    for s in row.aliases
+    if key(s) not in V.method_by_alias and key(s) not in V.tags
 ]
 EXTENSIONS = [(row, e) for row in load("formats.toml") for e in row.extensions]
 
@@ -128,7 +133,12 @@ def test_every_vendor_namespace_names_its_vendor(row, org):
     assert m.organization == org
 
 
-PREFIXES = [(row, s) for row in load("providers.toml") if row.where == "prefix" for s in _spellings(row, "name", "aliases")]
+PREFIXES = [
+    (row, s)
+    for row in load("providers.toml")
+    if row.where == "prefix"
+    for s in _spellings(row, "name", "aliases")
+]
 
 
 @pytest.mark.parametrize("row, spelling", PREFIXES, ids=[s for _, s in PREFIXES])
@@ -172,14 +182,38 @@ def test_a_new_quant_type_function_tag_and_vendor_are_table_rows_alone(extra_row
     extra_rows(
         {
             "file_types.toml": [
-                FileType(scheme="IQ4_KSX", tensor_type="IQ4_XS", bits=4, en="A 4-bit i-quant.", zh="4 位量化。", source="test")
+                FileType(
+                    scheme="IQ4_KSX",
+                    tensor_type="IQ4_XS",
+                    bits=4,
+                    en="A 4-bit i-quant.",
+                    zh="4 位量化。",
+                    source="test",
+                )
             ],
-            "functions.toml": [Function(id="legal", word="Legal", chat=True, en="Legal work.", zh="法律工作。")],
+            "functions.toml": [
+                Function(id="legal", word="Legal", chat=True, en="Legal work.", zh="法律工作。")
+            ],
             "tags.toml": [
-                Tag(word="Legal", field="functions", id="legal", aliases=("law",), en="For legal work.", zh="用于法律工作。")
+                Tag(
+                    word="Legal",
+                    field="functions",
+                    id="legal",
+                    aliases=("law",),
+                    en="For legal work.",
+                    zh="用于法律工作。",
+                )
             ],
             "vendors.toml": [
-                Vendor(name="Zorg", full_name="Zorg Co.", country="US", orgs=("zorgco",), en="A maker.", zh="厂商。", source="test")
+                Vendor(
+                    name="Zorg",
+                    full_name="Zorg Co.",
+                    country="US",
+                    orgs=("zorgco",),
+                    en="A maker.",
+                    zh="厂商。",
+                    source="test",
+                )
             ],
         }
     )

@@ -379,7 +379,9 @@ def _read_tensor_info(
     names.add(name)
     n_dims = cur.u32(f"dimension count of tensor {label}")
     if not 1 <= n_dims <= MAX_DIMS:
-        raise GGUFError(f"tensor {label} has {n_dims:,} dimensions (GGUF allows 1 to {MAX_DIMS})", cur.pos - 4)
+        raise GGUFError(
+            f"tensor {label} has {n_dims:,} dimensions (GGUF allows 1 to {MAX_DIMS})", cur.pos - 4
+        )
     shape = tuple(cur.u64(f"dimension of tensor {label}") for _ in range(n_dims))
     elements = 1
     for d in shape:

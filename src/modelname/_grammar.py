@@ -170,7 +170,9 @@ class _Dispatch:
             subset = tuple(i for i, test in enumerate(self.tests) if test(ch))
             found = self.by_subset.get(subset)
             if found is None:
-                found = re.compile("|".join(f"(?P<{self.terminals[i][0]}>{self.terminals[i][1]})" for i in subset) or "(?!)")
+                found = re.compile(
+                    "|".join(f"(?P<{self.terminals[i][0]}>{self.terminals[i][1]})" for i in subset) or "(?!)"
+                )
                 self.by_subset[subset] = found
             if len(self.by_char) < self.LIMIT:
                 self.by_char[ch] = found

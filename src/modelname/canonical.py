@@ -63,7 +63,12 @@ def _base_part(m: ModelName) -> list[str]:
     """Projector marker, family, version (right after the family, so no later number is taken for
     it; an odd version of a guessed name such as r1v4 stays glued) and variant."""
     base: list[str] = ["mmproj"] if m.role == "mmproj" else []
-    odd = m.version and m.source_of("family") == "pattern" and m.version[0].isdigit() and not _PLAIN_VERSION.fullmatch(m.version)
+    odd = (
+        m.version
+        and m.source_of("family") == "pattern"
+        and m.version[0].isdigit()
+        and not _PLAIN_VERSION.fullmatch(m.version)
+    )
     if m.family and odd:
         base.append(_word(m.family) + (m.version or ""))
     else:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._read.state import Note
 from . import memory
+from ._read.state import Note
 from .parts import Explanation
 from .tables import key, vocabulary
 
@@ -51,6 +51,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "size": ("for you", "对你意味着"),
     "unrecognized": ("unrecognized", "未识别"),
 }
+
 
 def kind_text(kind: str) -> tuple[str, str]:
     """What a name of this kind is (kinds.toml), in English and Chinese."""
@@ -211,12 +212,20 @@ def _organization_text(token: str, info: dict[str, Any], row: Any, m: ModelName)
             f"{token}：发布它的 Hub 账号——不一定是模型的原作者。",
         )
     if info.get("uploader"):
-        return (f"{token} re-uploads models made by others: {row.en}", f"{token} 转传他人制作的模型：{row.zh}")
+        return (
+            f"{token} re-uploads models made by others: {row.en}",
+            f"{token} 转传他人制作的模型：{row.zh}",
+        )
     return _row_text(row)
 
 
 def _vendor_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
-    if row is not None and info.get("via") == "family" and m.family is not None and token == m.family != row.name:
+    if (
+        row is not None
+        and info.get("via") == "family"
+        and m.family is not None
+        and token == m.family != row.name
+    ):
         return None  # the vendor was already explained where the name spells it, or with the family
     return _row_text(row)
 
@@ -384,7 +393,9 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
     )
 
 
-def _unquantized_text(m: ModelName, w: memory.Weights, label: str, moe_en: str, moe_zh: str) -> tuple[str, str, str] | None:
+def _unquantized_text(
+    m: ModelName, w: memory.Weights, label: str, moe_en: str, moe_zh: str
+) -> tuple[str, str, str] | None:
     """No quant in the name: what an Ollama tag downloads, or the 16-bit original and a Q4_K_M file."""
     q4 = memory.bits_for_scheme(memory.OLLAMA_DEFAULT)
     assert q4 is not None  # the default scheme's row has its whole-file average
@@ -463,7 +474,14 @@ def _organization_notes(m: ModelName) -> list[Note]:
     v = vocabulary()
     org = (m.organization or "").lower()
     uploader = v.uploaders.get(org)
-    return [Note("organization", m.organization or "", v.vendor_by_org.get(org) or uploader, {"uploader": uploader is not None})]
+    return [
+        Note(
+            "organization",
+            m.organization or "",
+            v.vendor_by_org.get(org) or uploader,
+            {"uploader": uploader is not None},
+        )
+    ]
 
 
 def _family_notes(m: ModelName) -> list[Note]:
@@ -523,12 +541,16 @@ def _base_model_notes(m: ModelName) -> list[Note]:
 
 def _function_notes(m: ModelName) -> list[Note]:
     functions = vocabulary().functions
-    return [Note("functions", functions[f].word if f in functions else f, functions.get(f)) for f in m.functions]
+    return [
+        Note("functions", functions[f].word if f in functions else f, functions.get(f)) for f in m.functions
+    ]
 
 
 def _finetune_notes(m: ModelName) -> list[Note]:
     tags = vocabulary().tags
-    return [Note("finetune", w, tags.get(key(w)), None if key(w) in tags else {"guess": True}) for w in m.finetune]
+    return [
+        Note("finetune", w, tags.get(key(w)), None if key(w) in tags else {"guess": True}) for w in m.finetune
+    ]
 
 
 def _training_notes(m: ModelName) -> list[Note]:

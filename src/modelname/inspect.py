@@ -40,7 +40,7 @@ import stat
 import struct
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -438,17 +438,67 @@ _SPLIT = re.compile(r"^(.*)-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
 def _inspect_gguf(p: Path) -> Inspection:
     header = _read_gguf(p)
     notes: list[str] = []
-    meta = header.metadata
-    split_count = _as_int(meta.get("split.count"))
-    split_no = _as_int(meta.get("split.no"))
+    split_count = _as_int(header.metadata.get("split.count"))
+    split_no = _as_int(header.metadata.get("split.no"))
     split = split_count is not None and split_count > 1
-    names = _type_names()
-    blocks = _block_sizes()
+    t = _gguf_tensors(p, header, split, split_no, split_count, notes)
+    meta = t.meta
+    arch = _text(meta.get("general.architecture"))
+    file_type, file_type_id = _gguf_file_type(meta, notes)
+    main_type = max(t.matrix_params, key=t.matrix_params.__getitem__) if t.matrix_params else None
+    if file_type is None and main_type:
+        notes.append(f"no general.file_type in the header; most weights are {main_type}")
+    parameters = sum(share[1] for share in t.shares.values())
+    weight_bytes = sum(share[2] for share in t.shares.values())
+    info = dict(
+        path=str(p),
+        format="gguf",
+        format_version=header.version,
+        files=tuple(t.files),
+        size_bytes=t.size_bytes,
+        architecture=arch,
+        general_name=_text(meta.get("general.name")),
+        size_label=_text(meta.get("general.size_label")),
+        file_type=file_type,
+        file_type_id=file_type_id,
+        role=_gguf_role(arch, meta),
+        parameters=parameters,
+        tensor_count=t.tensor_count,
+        tensor_types=_shares(t.shares),
+        weight_bytes=weight_bytes,
+        bits_per_weight=round(weight_bytes * 8 / parameters, 4) if parameters else None,
+        shard_index=split_no + 1 if split and split_no is not None else None,
+        shard_total=split_count if split else None,
+        metadata=_small_metadata(meta),
+        **_gguf_shape(arch, meta, notes),
+    )
+    if header.byteorder == "big":
+        notes.append("big-endian GGUF file")
+    complete = not any(n.startswith("part ") for n in notes)
+    return _finish(p, p.name, info, notes, main_type=main_type, complete=complete)
+
+
+class _Tensors(NamedTuple):
+    files: list[str]
+    size_bytes: int
+    tensor_count: int
+    shares: dict[str, list[int]]
+    """Tensor type → [tensors, elements, bytes]."""
+    matrix_params: dict[str, int]
+    meta: dict[str, Any]
+    """The metadata to describe the model by (a split model's first part, with this part's split keys)."""
+
+
+def _gguf_tensors(
+    p: Path, header: Header, split: bool, split_no: int | None, split_count: int | None, notes: list[str]
+) -> _Tensors:
+    """The tensors of the file, or of every part of a split model found beside it."""
+    names, blocks = _type_names(), _block_sizes()
     shares: dict[str, list[int]] = {}
     matrix_params: dict[str, int] = {}
+    meta = header.metadata
     parts = _split_parts(p) if split else None
     if parts is None:
-        files, size_bytes, tensor_count = [str(p)], header.file_size, len(header.tensors)
         _tally(header, names, blocks, shares, matrix_params)
         if split:
             here = f"part {split_no + 1:,} of {split_count:,}" if split_no is not None else "one part"
@@ -456,42 +506,42 @@ def _inspect_gguf(p: Path) -> Inspection:
                 f"{here} of a split model, but the file name has no -0000N-of-0000M, so the other "
                 "parts were not looked for — parameters and sizes cover this part only"
             )
-    else:
-        present, missing, where = parts
-        files, size_bytes, tensor_count = [], 0, 0
-        first: dict[str, Any] | None = None
-        for part in present:  # one header at a time: only the totals and the first part's metadata stay
-            h = header if part.name == p.name else _read_part(p, part)
-            _tally(h, names, blocks, shares, matrix_params)
-            files.append(str(part))
-            size_bytes += h.file_size
-            tensor_count += len(h.tensors)
-            if first is None and _as_int(h.metadata.get("split.no")) == 0:
-                first = h.metadata
-        if missing:
-            notes.append(
-                f"{where}; missing beside it: {missing} — parameters and sizes cover the parts present only"
-            )
-        meta = {**(first or meta), **{k: v for k, v in header.metadata.items() if k.startswith("split.")}}
-    parameters = sum(share[1] for share in shares.values())
-    weight_bytes = sum(share[2] for share in shares.values())
-    arch = _text(meta.get("general.architecture"))
-    file_type_id = meta.get("general.file_type")
-    file_type = None
-    if isinstance(file_type_id, int) and not isinstance(file_type_id, bool):
-        from .tables import vocabulary
+        return _Tensors([str(p)], header.file_size, len(header.tensors), shares, matrix_params, meta)
+    present, missing, where = parts
+    files, size_bytes, tensor_count = [], 0, 0
+    first: dict[str, Any] | None = None
+    for part in present:  # one header at a time: only the totals and the first part's metadata stay
+        h = header if part.name == p.name else _read_part(p, part)
+        _tally(h, names, blocks, shares, matrix_params)
+        files.append(str(part))
+        size_bytes += h.file_size
+        tensor_count += len(h.tensors)
+        if first is None and _as_int(h.metadata.get("split.no")) == 0:
+            first = h.metadata
+    if missing:
+        notes.append(
+            f"{where}; missing beside it: {missing} — parameters and sizes cover the parts present only"
+        )
+    meta = {**(first or meta), **{k: v for k, v in header.metadata.items() if k.startswith("split.")}}
+    return _Tensors(files, size_bytes, tensor_count, shares, matrix_params, meta)
 
-        if file_type_id & 1024:
-            notes.append("general.file_type has llama.cpp's 'guessed' flag (1024)")
-            file_type_id &= ~1024
-        row = vocabulary().file_type_by_id.get(file_type_id)
-        file_type = row.scheme if row else f"unknown file type {file_type_id}"
-    else:
-        file_type_id = None
-    main_type = max(matrix_params, key=matrix_params.__getitem__) if matrix_params else None
-    if file_type is None and main_type:
-        notes.append(f"no general.file_type in the header; most weights are {main_type}")
-    role = _gguf_role(arch, meta)
+
+def _gguf_file_type(meta: dict[str, Any], notes: list[str]) -> tuple[str | None, int | None]:
+    """``general.file_type`` as a scheme name (Q4_K_M) and its id (without the 'guessed' flag)."""
+    from .tables import vocabulary
+
+    file_type_id = meta.get("general.file_type")
+    if not isinstance(file_type_id, int) or isinstance(file_type_id, bool):
+        return None, None
+    if file_type_id & 1024:
+        notes.append("general.file_type has llama.cpp's 'guessed' flag (1024)")
+        file_type_id &= ~1024
+    row = vocabulary().file_type_by_id.get(file_type_id)
+    return (row.scheme if row else f"unknown file type {file_type_id}"), file_type_id
+
+
+def _gguf_shape(arch: str | None, meta: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """Layers, heads, lengths, experts, vocabulary size and the exact KV cache per token."""
 
     def key(suffix: str) -> Any:
         return meta.get(f"{arch}.{suffix}") if arch else None
@@ -517,19 +567,7 @@ def _inspect_gguf(p: Path) -> Inspection:
             f"({window_bytes:,} of the {per_token:,} bytes per token)"
         )
     vocab = meta.get("tokenizer.ggml.tokens")
-    vocab_size = vocab.count if isinstance(vocab, ArrayValue) else _as_int(key("vocab_size"))
-    info = dict(
-        path=str(p),
-        format="gguf",
-        format_version=header.version,
-        files=tuple(files),
-        size_bytes=size_bytes,
-        architecture=arch,
-        general_name=_text(meta.get("general.name")),
-        size_label=_text(meta.get("general.size_label")),
-        file_type=file_type,
-        file_type_id=file_type_id,
-        role=role,
+    return dict(
         context_length=_as_int(key("context_length")),
         layers=layers,
         embedding_length=embd,
@@ -540,23 +578,11 @@ def _inspect_gguf(p: Path) -> Inspection:
         sliding_window=window,
         experts=_as_int(key("expert_count")),
         experts_used=_as_int(key("expert_used_count")),
-        vocab_size=vocab_size,
-        parameters=parameters,
-        tensor_count=tensor_count,
-        tensor_types=_shares(shares),
-        weight_bytes=weight_bytes,
-        bits_per_weight=round(weight_bytes * 8 / parameters, 4) if parameters else None,
+        vocab_size=vocab.count if isinstance(vocab, ArrayValue) else _as_int(key("vocab_size")),
         kv_cache_bytes_per_token=per_token,
         kv_cache_why=why,
         kv_cache_window_bytes_per_token=window_bytes,
-        shard_index=split_no + 1 if split and split_no is not None else None,
-        shard_total=split_count if split else None,
-        metadata=_small_metadata(meta),
     )
-    if header.byteorder == "big":
-        notes.append("big-endian GGUF file")
-    complete = not any(n.startswith("part ") for n in notes)
-    return _finish(p, p.name, info, notes, main_type=main_type, complete=complete)
 
 
 def _tally(
@@ -904,6 +930,36 @@ def _is_count(value: Any) -> bool:
 
 def _st_header(p: Path) -> tuple[dict[str, tuple[str, int, int]], dict[str, str], list[str], int]:
     """(tensors: name → (dtype, elements, bytes), ``__metadata__``, notes, file size) of one file."""
+    raw, n, size = _st_raw_header(p)
+    header, twice = _read_json(p, raw, 8, "the JSON header", find_twice=True)
+    if not isinstance(header, dict):
+        raise InspectError(p, "the JSON header is not an object", 8)
+    tensors: dict[str, tuple[str, int, int]] = {}
+    meta: dict[str, str] = {}
+    notes = []
+    if twice:
+        notes.append(
+            f"the JSON header gives the key {_show(twice[0])} twice in one object; the last is read "
+            "(other readers may take the first, or refuse the file)"
+        )
+    for name, entry in header.items():
+        if name == "__metadata__":
+            _st_metadata(p, entry, meta, raw)
+            continue
+        dtype, elements, need, end = _st_tensor(p, name, entry, raw)
+        if end > size - 8 - n:
+            raise InspectError(
+                p,
+                f"the file is truncated: tensor {_show(name)} needs bytes up to {8 + n + end:,}, "
+                f"but the file ends at {size:,}",
+                size,
+            )
+        tensors[name] = (dtype, elements, need)
+    return tensors, meta, notes, size
+
+
+def _st_raw_header(p: Path) -> tuple[bytes, int, int]:
+    """The JSON header's bytes, its declared length and the file size (every length checked)."""
     f, size = _open(p)
     with f:
         if size < 8:
@@ -921,9 +977,7 @@ def _st_header(p: Path) -> tuple[dict[str, tuple[str, int, int]], dict[str, str]
                 )
             if n > _ST_MAX_HEADER:
                 raise InspectError(
-                    p,
-                    f"header length {n:,} is over the {_ST_MAX_HEADER:,} bytes huggingface_hub reads",
-                    0,
+                    p, f"header length {n:,} is over the {_ST_MAX_HEADER:,} bytes huggingface_hub reads", 0
                 )
             raw = f.read(n)
         except OSError as err:
@@ -935,68 +989,61 @@ def _st_header(p: Path) -> tuple[dict[str, tuple[str, int, int]], dict[str, str]
         raise InspectError(
             p, f"not a safetensors file: the header does not start with '{{' but {raw[:8]!r}", 8
         )
-    header, twice = _read_json(p, raw, 8, "the JSON header", find_twice=True)
-    if not isinstance(header, dict):
-        raise InspectError(p, "the JSON header is not an object", 8)
-    data_size = size - 8 - n
-    tensors: dict[str, tuple[str, int, int]] = {}
-    meta: dict[str, str] = {}
-    notes = []
-    if twice:
-        notes.append(
-            f"the JSON header gives the key {_show(twice[0])} twice in one object; the last is read "
-            "(other readers may take the first, or refuse the file)"
+    return raw, n, size
+
+
+class _Bad:
+    """Errors about one header entry, at the entry's byte offset (found only when needed)."""
+
+    def __init__(self, p: Path, raw: bytes, name: str) -> None:
+        self.p, self.raw, self.name = p, raw, name
+
+    def __call__(self, message: str) -> InspectError:
+        return InspectError(self.p, message, 8 + _json_offset(self.raw, self.name, key=True))
+
+
+def _st_metadata(p: Path, entry: Any, meta: dict[str, str], raw: bytes) -> None:
+    """``__metadata__``: an object of strings; short ones are kept."""
+    if entry is None:
+        return
+    if not isinstance(entry, dict) or not all(isinstance(v, str) for v in entry.values()):
+        raise _Bad(p, raw, "__metadata__")(
+            "__metadata__ is not an object of strings (the safetensors library refuses the file)"
         )
-    for name, entry in header.items():
+    for k, v in entry.items():
+        if len(meta) < _MAX_METADATA and len(k) <= 200 and len(v) <= 200:
+            meta[_text(k) or ""] = _text(v) or ""
 
-        def bad(message: str, name: str = name) -> InspectError:
-            return InspectError(p, message, 8 + _json_offset(raw, name, key=True))
 
-        if name == "__metadata__":
-            if entry is None:
-                continue
-            if not isinstance(entry, dict) or not all(isinstance(v, str) for v in entry.values()):
-                raise bad(
-                    "__metadata__ is not an object of strings (the safetensors library refuses the file)"
-                )
-            for k, v in entry.items():
-                if len(meta) < _MAX_METADATA and len(k) <= 200 and len(v) <= 200:
-                    meta[_text(k) or ""] = _text(v) or ""
-            continue
-        if not isinstance(entry, dict):
-            raise bad(f"tensor {_show(name)}: its header entry is not an object")
-        dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-        if not isinstance(dtype, str) or dtype not in _ST_BITS:
-            raise bad(f"tensor {_show(name)} has unknown dtype {_show(dtype)}")
-        if not isinstance(shape, list) or not all(_is_count(d) for d in shape):
-            raise bad(f"tensor {_show(name)} has an invalid shape {_show(shape)}")
-        elements = 1
-        for d in shape:
-            elements *= d
-            if elements > _MAX_ELEMENTS:  # checked at each step, as the safetensors library does
-                raise bad(f"tensor {_show(name)}: shape {_show(shape)} has more than 2^64 elements")
-        if (
-            not isinstance(offsets, list)
-            or len(offsets) != 2
-            or not all(_is_count(o) for o in offsets)
-            or offsets[0] > offsets[1]
-        ):
-            raise bad(f"tensor {_show(name)} has invalid data_offsets {_show(offsets)}")
-        need = -(-elements * _ST_BITS[dtype] // 8)
-        if offsets[1] - offsets[0] != need:
-            raise bad(
-                f"tensor {_show(name)}: data_offsets {_show(offsets)} hold {offsets[1] - offsets[0]:,} bytes, "
-                f"but shape {_show(shape)} of {dtype} needs {need:,}"
-            )
-        if offsets[1] > data_size:
-            raise InspectError(
-                p,
-                f"the file is truncated: tensor {_show(name)} needs bytes up to {8 + n + offsets[1]:,}, "
-                f"but the file ends at {size:,}",
-                size,
-            )
-        tensors[name] = (dtype, elements, need)
-    return tensors, meta, notes, size
+def _st_tensor(p: Path, name: str, entry: Any, raw: bytes) -> tuple[str, int, int, int]:
+    """(dtype, elements, bytes, end offset) of one tensor entry, every field checked."""
+    bad = _Bad(p, raw, name)
+    if not isinstance(entry, dict):
+        raise bad(f"tensor {_show(name)}: its header entry is not an object")
+    dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
+    if not isinstance(dtype, str) or dtype not in _ST_BITS:
+        raise bad(f"tensor {_show(name)} has unknown dtype {_show(dtype)}")
+    if not isinstance(shape, list) or not all(_is_count(d) for d in shape):
+        raise bad(f"tensor {_show(name)} has an invalid shape {_show(shape)}")
+    elements = 1
+    for d in shape:
+        elements *= d
+        if elements > _MAX_ELEMENTS:  # checked at each step, as the safetensors library does
+            raise bad(f"tensor {_show(name)}: shape {_show(shape)} has more than 2^64 elements")
+    if (
+        not isinstance(offsets, list)
+        or len(offsets) != 2
+        or not all(_is_count(o) for o in offsets)
+        or offsets[0] > offsets[1]
+    ):
+        raise bad(f"tensor {_show(name)} has invalid data_offsets {_show(offsets)}")
+    need = -(-elements * _ST_BITS[dtype] // 8)
+    if offsets[1] - offsets[0] != need:
+        raise bad(
+            f"tensor {_show(name)}: data_offsets {_show(offsets)} hold {offsets[1] - offsets[0]:,} bytes, "
+            f"but shape {_show(shape)} of {dtype} needs {need:,}"
+        )
+    return dtype, elements, need, offsets[1]
 
 
 def _plain_name(name: str) -> bool:

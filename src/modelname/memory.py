@@ -301,7 +301,12 @@ def scheme_bits(m: ModelName) -> Bits | None:
                 if row.file_bits_derived
                 else "measured on Llama-3.1-8B by llama.cpp"
             )
-            return Bits(float(row.file_bits_per_weight), True, "file average", f"{row.scheme}'s whole-file average, {how}")
+            return Bits(
+                float(row.file_bits_per_weight),
+                True,
+                "file average",
+                f"{row.scheme}'s whole-file average, {how}",
+            )
         if row.ftype is None:
             base = _base_scheme(row)
             if base is not None:
@@ -323,7 +328,12 @@ def scheme_bits(m: ModelName) -> Bits | None:
             "(embeddings and output are kept at higher precision)",
         )
     if q.bits:
-        return Bits(float(q.bits), False, "nominal bits", f"{q.scheme}'s nominal bits; scales and unquantized layers add to it")
+        return Bits(
+            float(q.bits),
+            False,
+            "nominal bits",
+            f"{q.scheme}'s nominal bits; scales and unquantized layers add to it",
+        )
     return None
 
 
@@ -341,8 +351,15 @@ def default_bits(m: ModelName) -> Bits | None:
             "file average",
             f"an Ollama tag without a quant downloads its default build, usually {row.scheme}; `ollama show` tells",
         )
-    if m.kind in ("hf_repo", "api_name", "file") and (m.format is None or m.format.id in ("safetensors", "pytorch")):
-        return Bits(16.0, False, "16-bit original", "no quantization in the name, so the 16-bit original (BF16/FP16) is assumed")
+    if m.kind in ("hf_repo", "api_name", "file") and (
+        m.format is None or m.format.id in ("safetensors", "pytorch")
+    ):
+        return Bits(
+            16.0,
+            False,
+            "16-bit original",
+            "no quantization in the name, so the 16-bit original (BF16/FP16) is assumed",
+        )
     return None
 
 

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, computed_field, field_serializer, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    computed_field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from . import canonical as _canonical
 from . import explain as _explain
@@ -149,7 +157,9 @@ class ModelName(BaseModel):
         return _memory.estimate(self, context_length)
 
 
-EXPLAINED_FIELDS = tuple(f for f in ModelName.model_fields if f not in ("name", "schema_version", "provenance"))
+EXPLAINED_FIELDS = tuple(
+    f for f in ModelName.model_fields if f not in ("name", "schema_version", "provenance")
+)
 """The fields whose evidence is kept: a note about a field is used while the field holds the value read."""
 
 

@@ -345,7 +345,9 @@ def _sort_files(
     for name, size in rows:
         base = name.rsplit("/", 1)[-1]
         lower = base.lower()
-        if lower in ("imatrix.dat", "imatrix.gguf") or lower.endswith((".imatrix", ".imatrix.dat", ".imatrix.gguf")):
+        if lower in ("imatrix.dat", "imatrix.gguf") or lower.endswith(
+            (".imatrix", ".imatrix.dat", ".imatrix.gguf")
+        ):
             ignored.append(Rejected(file=name, why=_IMATRIX_WHY))
             continue
         if not lower.endswith(_MODEL_EXTENSIONS):
@@ -435,7 +437,9 @@ class _Run:
             if better:
                 self.reasons.append(f"{better[0].what} would also fit and is higher quality")
         elif present:
-            self.reasons.append(f"{scheme} (preferred): {self.verdicts.get(id(present[0]), 'not considered')}")
+            self.reasons.append(
+                f"{scheme} (preferred): {self.verdicts.get(id(present[0]), 'not considered')}"
+            )
         else:
             self.reasons.append(f"the listing has no {scheme} file (preferred)")
 
@@ -460,7 +464,9 @@ class _Run:
         )
         self.reasons.append(f"nothing fits in {format_bytes(self.budget)}")
         if smallest is not None:
-            self.reasons.append(f"the smallest, {smallest.what}, {verdicts.get(id(smallest), '')}".rstrip(", "))
+            self.reasons.append(
+                f"the smallest, {smallest.what}, {verdicts.get(id(smallest), '')}".rstrip(", ")
+            )
         self.reasons.append(
             "a smaller model, a shorter context, or offloading part of the model to system memory would be needed"
         )
@@ -493,7 +499,9 @@ class _Run:
             return f"{q.scheme if q else 'another'} projector chosen instead"
         return "does not fit together with the model"
 
-    def choice(self, budget: Figure, prefer: str | None, rejected: list[Any], ignored: list[Rejected]) -> Choice:
+    def choice(
+        self, budget: Figure, prefer: str | None, rejected: list[Any], ignored: list[Rejected]
+    ) -> Choice:
         chosen, est, proj = self.chosen, self.est, self.proj
         total_bytes = None
         if chosen is not None:

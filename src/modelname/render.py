@@ -96,7 +96,9 @@ def render_vocab(table: str, rows: tuple[dict, ...], lang: str) -> None:
     grid.add_column("写法" if zh else "spellings", max_width=28, overflow="fold")
     grid.add_column("说明" if zh else "meaning", ratio=1, overflow="fold")
     for row in rows:
-        name = str(getattr(row, "scheme", None) or getattr(row, "name", None) or getattr(row, "word", None) or row.id)
+        name = str(
+            getattr(row, "scheme", None) or getattr(row, "name", None) or getattr(row, "word", None) or row.id
+        )
         if table == "families":
             name = f"{name} ({row.vendor})"
         spellings = [*(getattr(row, f, ()) or () for f in ("aliases", "extensions", "orgs"))]

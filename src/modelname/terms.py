@@ -10,7 +10,6 @@ from .tables import key, load
 __all__ = ["Term", "lookup_term", "TERM_TABLES"]
 
 
-
 # table file, what the table is called in output, the keys that name an entry
 TERM_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("file_types.toml", "llama.cpp quant type", ("scheme", "aliases")),

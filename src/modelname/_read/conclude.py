@@ -32,7 +32,9 @@ def read_category(r: Reading, v: Vocabulary) -> None:
         found = (family_category, "table")
     elif any(v.functions[f].chat for f in fns if f in v.functions) or r.category == "chat":
         found = ("chat", "table")
-    elif r.family is not None and (r.parameters is not None or r.quantization is not None) and r.role != "lora":
+    elif (
+        r.family is not None and (r.parameters is not None or r.quantization is not None) and r.role != "lora"
+    ):
         fmt = v.formats.get(r.format["id"]) if r.format is not None else None
         if r.format is not None and (fmt is None or not fmt.llm):
             r.category = None

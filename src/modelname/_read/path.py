@@ -101,7 +101,9 @@ def read_dotted_prefixes(chunks: list[Chunk], r: Reading, v: Vocabulary) -> list
     while len(chunks) > 1 and chunks[1].sep == "." and _is_word(chunks[0]):
         word = chunks[0].key
         if is_region(word, v.regions) and (r.provider or word in v.regions):
-            r.add_provider(chunks[0].text, chunks[0].start, v.providers.get(("path", word)), note=chunks[0].text)
+            r.add_provider(
+                chunks[0].text, chunks[0].start, v.providers.get(("path", word)), note=chunks[0].text
+            )
         elif word in v.vendor_by_org and not r.organization:
             nxt = chunks[1]
             names_family = nxt.pieces[0].kind == "WORD" and (
@@ -134,7 +136,9 @@ def read_embedded_namespace(chunks: list[Chunk], r: Reading, v: Vocabulary) -> l
         end = start + n  # the chunk after the namespace
         if end + 1 >= len(chunks) or chunks[end].sep not in ("_", "."):
             continue
-        if any(c.sep != "-" for c in chunks[start + 1 : end]) or not all(_is_word(c) for c in chunks[start:end]):
+        if any(c.sep != "-" for c in chunks[start + 1 : end]) or not all(
+            _is_word(c) for c in chunks[start:end]
+        ):
             break
         found = _namespace(chunks, start, end, r, v)
         if found is None:
@@ -166,7 +170,9 @@ def _tag_field(v: Vocabulary, word: str) -> str | None:
     return row.field if row is not None else None
 
 
-def _namespace(chunks: list[Chunk], start: int, end: int, r: Reading, v: Vocabulary) -> tuple[str, Any] | None:
+def _namespace(
+    chunks: list[Chunk], start: int, end: int, r: Reading, v: Vocabulary
+) -> tuple[str, Any] | None:
     """(spelling, vendor row or None) when ``chunks[start:end]`` is a namespace glued to the name."""
     words = chunks[start:end]
     if end - start == 1 and chunks[end].sep == "_" and is_locale(words[0].text, chunks[end].text, v.tags):
@@ -184,11 +190,21 @@ def _namespace(chunks: list[Chunk], start: int, end: int, r: Reading, v: Vocabul
     after_is_family = after.pieces[0].kind == "WORD" and (
         key(after.pieces[0].text) in v.family_by_alias or after.key in v.family_by_alias
     )
-    if end - start == 1 and (words[0].key in v.family_by_alias or words[0].key in v.tags) and not after_is_family:
+    if (
+        end - start == 1
+        and (words[0].key in v.family_by_alias or words[0].key in v.tags)
+        and not after_is_family
+    ):
         return None  # openchat_3.5-16k: the family itself, not a namespace
     if not known:
         first = after.pieces[0]
         requantized = (r.organization or "").lower() in v.uploaders
-        if not (after_is_family or requantized or end - start == 1 and first.kind == "WORD" and first.text[:1].isupper()):
+        if not (
+            after_is_family
+            or requantized
+            or end - start == 1
+            and first.kind == "WORD"
+            and first.text[:1].isupper()
+        ):
             return None
     return spelled, vendor

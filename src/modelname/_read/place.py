@@ -133,7 +133,13 @@ def family(cur: Chunks, r: Reading, v: Vocabulary, row: Any, n: int, rest: tuple
 
 
 def _first_family(
-    cur: Chunks, r: Reading, v: Vocabulary, row: Any, n: int, rest: tuple[Piece, ...] | None, token: str,
+    cur: Chunks,
+    r: Reading,
+    v: Vocabulary,
+    row: Any,
+    n: int,
+    rest: tuple[Piece, ...] | None,
+    token: str,
     value: str | None,
 ) -> int:
     chunk = cur.chunk
@@ -164,8 +170,9 @@ def _following_version(row: Any, nxt: Any) -> str | None:
     return None
 
 
-def tag(cur: Chunks, r: Reading, v: Vocabulary, row: Any, n: int, token: str | None = None,
-        at: int | None = None) -> int:
+def tag(
+    cur: Chunks, r: Reading, v: Vocabulary, row: Any, n: int, token: str | None = None, at: int | None = None
+) -> int:
     """A tag word (tags.toml) goes where its ``field`` says; returns ``n``.
 
     ``Base`` of an embedding, reranker or speech family that sizes its models by words

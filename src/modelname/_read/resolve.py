@@ -281,7 +281,9 @@ def read_ollama_alias(text: str, namespaces: int, r: Reading, v: Vocabulary) -> 
     earlier = [row for row in rows if row is not current]
     reason = current.en
     if earlier:
-        moved = "; ".join(f"{row.resolves_to} (until {row.until})" if row.until else row.resolves_to for row in earlier)
+        moved = "; ".join(
+            f"{row.resolves_to} (until {row.until})" if row.until else row.resolves_to for row in earlier
+        )
         reason += f" Earlier: {moved}."
     token = text[namespaces:]
     r.resolved = {"name": current.resolves_to, "reason": reason}

@@ -92,7 +92,9 @@ def bits(cur: Chunks, r: Reading, v: Vocabulary) -> int:
         return 1
     if q is not None:
         return 0
-    set_quant(r, v, {"scheme": f"{number_text(number)}bit", "method": None, "bits": number}, token, None, "pattern")
+    set_quant(
+        r, v, {"scheme": f"{number_text(number)}bit", "method": None, "bits": number}, token, None, "pattern"
+    )
     return 1
 
 
@@ -115,7 +117,9 @@ def bpw(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     if q is not None or v.bpw_method is None:
         return 0
     m = v.bpw_method
-    set_quant(r, v, {"scheme": f"{m.name} {written}bpw", "method": m.id, "bits": number}, token, None, "pattern")
+    set_quant(
+        r, v, {"scheme": f"{m.name} {written}bpw", "method": m.id, "bits": number}, token, None, "pattern"
+    )
     return 1
 
 

@@ -194,7 +194,9 @@ class Reading:
         self.source("functions", "table")
         self.note("functions", token, row)
 
-    def add_finetune(self, word: str, how: str, token: str | None = None, row: Any = None, **info: Any) -> None:
+    def add_finetune(
+        self, word: str, how: str, token: str | None = None, row: Any = None, **info: Any
+    ) -> None:
         """A fine-tune, merge or edition word; ``token`` is its text in the name (default ``word``)."""
         self.finetune.append(word)
         self.source("finetune", how)

@@ -73,8 +73,13 @@ def _label_number(number: str) -> str:
     return number_text(number)
 
 
-def _params(label: str, total: int | None = None, active: int | None = None, experts: int | None = None,
-            effective: int | None = None) -> dict[str, Any]:
+def _params(
+    label: str,
+    total: int | None = None,
+    active: int | None = None,
+    experts: int | None = None,
+    effective: int | None = None,
+) -> dict[str, Any]:
     return {"label": label, "total": total, "active": active, "experts": experts, "effective": effective}
 
 

@@ -106,7 +106,11 @@ def month_date(cur: Chunks, r: Reading, v: Vocabulary) -> int:
             place.date(r, f"{nxt.text}-{month_number(chunk.key):02d}", f"{chunk.text}{nxt.sep}{nxt.text}")
             return 2
     pieces = chunk.pieces
-    if chunk.kinds == ("NUM", "WORD") and _YEAR.fullmatch(pieces[0].text) and is_month_word(pieces[1].text.lower()):
+    if (
+        chunk.kinds == ("NUM", "WORD")
+        and _YEAR.fullmatch(pieces[0].text)
+        and is_month_word(pieces[1].text.lower())
+    ):
         place.date(r, f"{pieces[0].text}-{month_number(pieces[1].text):02d}", chunk.text)
         return 1
     return 0
@@ -394,8 +398,12 @@ def _glued_experts(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     ):
         return NO_MATCH
     experts = int(pieces[0].text)
-    params.update(label=f"{params['label']}-{experts}E", active=params.get("total"), total=None, experts=experts)
-    r.note("parameters", cur.chunk.text, None, label=params["label"], active=params["active"], experts=experts)
+    params.update(
+        label=f"{params['label']}-{experts}E", active=params.get("total"), total=None, experts=experts
+    )
+    r.note(
+        "parameters", cur.chunk.text, None, label=params["label"], active=params["active"], experts=experts
+    )
     return 1
 
 
@@ -433,7 +441,12 @@ def _glued_number_word(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     row = v.tags.get(key(word.text))
     if row is None or r.family is None or row.field not in ("training", "functions"):
         return 0
-    if row.field == "functions" and r.version is None and r.family_at is not None and cur.i == r.family_at + 1:
+    if (
+        row.field == "functions"
+        and r.version is None
+        and r.family_at is not None
+        and cur.i == r.family_at + 1
+    ):
         r.set_version(version_text(first.text), first.text, cur.i)  # GLM-4.5V
     return place.tag(cur, r, v, row, 1, token=chunk.text)
 
@@ -578,7 +591,9 @@ def unknown(cur: Chunks, r: Reading, v: Vocabulary) -> None:
     first_word = cur.i == 0 or (r.family is None and not r.finetune and _only_markers_before(r))
     if r.family is None and first_word and chunk.pieces[0].kind == "WORD":
         _own_name(cur, r, chunk)
-    elif chunk.pieces[0].kind == "WORD" or (r.family is not None and any(p.kind == "WORD" for p in chunk.pieces)):
+    elif chunk.pieces[0].kind == "WORD" or (
+        r.family is not None and any(p.kind == "WORD" for p in chunk.pieces)
+    ):
         r.add_finetune(chunk.text, "pattern", guess=True)
     else:
         r.unrecognized.append(chunk.text)

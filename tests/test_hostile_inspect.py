@@ -31,7 +31,7 @@ from click.testing import CliRunner
 import modelname
 from modelname import _gguf_header
 from modelname.cli import cli
-from modelname.inspect import InspectError, Inspection, inspect
+from modelname._inspect import InspectError, Inspection, inspect
 
 np = pytest.importorskip("numpy")
 gguf = pytest.importorskip("gguf")
@@ -39,7 +39,7 @@ pytest.importorskip("safetensors")
 from gguf import GGML_QUANT_SIZES, GGMLQuantizationType, GGUFWriter
 from safetensors.numpy import save_file
 
-inspect_module = sys.modules["modelname.inspect"]  # the package's `inspect` is the function
+inspect_module = sys.modules["modelname._inspect"]
 
 MAX_SECONDS = 5.0  # the promise is "within a second"; shared CI machines get slack
 MAX_PEAK = 48 * 2**20  # tracemalloc peak per file
@@ -848,7 +848,7 @@ def _many_tensors(path: Path, name_length: int) -> Path:
 _PEAK_RSS = """
 import sys
 from modelname._gguf_header import GGUFError, read_header
-from modelname.inspect import _block_sizes
+from modelname._inspect import _block_sizes
 
 def status(field):
     with open("/proc/self/status") as f:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import modelname
 from modelname.cli import cli
-from modelname.inspect import InspectError, Mismatch, inspect
+from modelname._inspect import InspectError, Mismatch, inspect
 
 np = pytest.importorskip("numpy")
 gguf = pytest.importorskip("gguf")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import modelname
 from modelname.cli import cli
-from modelname.pick import parse_size, pick, read_listing
+from modelname._pick import parse_file_size, pick, read_listing
 
 GiB = 2**30
 PREFIX = "Qwen_Qwen2.5-VL-32B-Instruct"
@@ -286,7 +286,7 @@ def test_read_listing_formats():
         read_listing("Model-7B-Q8_0.gguf big\n")
     with pytest.raises(ValueError, match="no 'siblings'"):
         read_listing('{"id": "x"}')
-    assert parse_size("19.85 GB") == 19_850_000_000 and parse_size("12") == 12 and parse_size("x") is None
+    assert parse_file_size("19.85 GB") == 19_850_000_000 and parse_file_size("12") == 12 and parse_file_size("x") is None
 
 
 def test_bad_entries():

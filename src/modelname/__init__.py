@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._parse import parse
 from .annotate import AnnotatedRow, annotate, annotate_table
 from .errors import InvalidModelName
-from .inspect import InspectError, Inspection, inspect
+from ._inspect import InspectError, Inspection, inspect
 from .memory import MemoryEstimate
 from .model import (
     Distill,
@@ -23,7 +23,7 @@ from .model import (
     Resolved,
     Shard,
 )
-from .pick import Choice, pick
+from ._pick import Choice, pick
 
 __all__ = [
     "parse",

@@ -288,7 +288,7 @@ def fit(name: str, memory: str, context: int | None, as_json: bool) -> None:
     except ValueError as err:
         _fail(str(err), 2)
     if os.path.isfile(name) or os.path.isdir(name):
-        from .inspect import InspectError, inspect
+        from ._inspect import InspectError, inspect
 
         try:
             est = inspect(name).estimate_memory(context)
@@ -348,7 +348,7 @@ def pick_command(  # type: ignore[no-untyped-def]
     Exit status: 0 a file was chosen, 1 nothing fits, 2 bad input.
     """
     from .memory import format_bytes
-    from .pick import pick, read_listing
+    from ._pick import pick, read_listing
 
     try:
         rows, repo = read_listing(listing.read())
@@ -397,7 +397,7 @@ def inspect_command(paths: tuple[str, ...], as_json: bool) -> None:
     GGUF and safetensors headers are read without loading the weights; PyTorch pickle files are
     never unpickled.  Exit status: 0 when every file was read, 1 when one could not be.
     """
-    from .inspect import InspectError, inspect
+    from ._inspect import InspectError, inspect
 
     failed = 0
     for path in paths:

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 from .memory import Figure, MemoryEstimate, combine, estimate, format_bytes, parse_memory, scheme_bits
 from .model import ModelName
 
-__all__ = ["pick", "Choice", "Rejected", "read_listing", "parse_size"]
+__all__ = ["pick", "Choice", "Rejected", "read_listing", "parse_file_size"]
 
 _MODEL_EXTENSIONS = (".gguf", ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".llamafile")
 _LEGACY = {"Q4_0", "Q4_1", "Q5_0", "Q5_1"}
@@ -153,7 +153,7 @@ class _Candidate:
 # --------------------------------------------------------------------------- input
 
 
-def parse_size(text: str) -> int | None:
+def parse_file_size(text: str) -> int | None:
     """A listed file size: bare integers are bytes, ``19.85 GB`` / ``18.5GiB`` have units."""
     text = text.strip()
     if re.fullmatch(r"\d+", text):
@@ -187,7 +187,7 @@ def _entries(files: Any) -> tuple[list[tuple[str, int | None]], str | None]:
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"a file entry has no name: {item!r}")
         if isinstance(size, str):
-            size = parse_size(size)
+            size = parse_file_size(size)
         if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
             raise ValueError(f"the size of {name!r} is not a byte count: {size!r}")
         name = name.strip()
@@ -223,11 +223,11 @@ def read_listing(text: str) -> tuple[list[tuple[str, int | None]], str | None]:
         if len(parts) == 1:
             rows.append((parts[0], None))
             continue
-        if "." in parts[-1] and parse_size(parts[-1]) is None:
+        if "." in parts[-1] and parse_file_size(parts[-1]) is None:
             name, size_text = parts[-1], " ".join(parts[:-1])
         else:
             name, size_text = parts[0], " ".join(parts[1:])
-        size = parse_size(size_text)
+        size = parse_file_size(size_text)
         if size is None:
             raise ValueError(
                 f"line {number}: cannot read {size_text!r} as a file size (write 19850000000 or 19.85 GB)"

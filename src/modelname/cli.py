@@ -88,6 +88,9 @@ VOCAB_TABLES = {
     "providers": "providers.toml",
     "uploaders": "uploaders.toml",
     "ollama": "ollama.toml",
+    "functions": "functions.toml",
+    "categories": "categories.toml",
+    "kinds": "kinds.toml",
 }
 
 

@@ -7,7 +7,10 @@ Readers yield ``(line, value, error)``: ``line`` is the 1-based line number
 where the row starts (the row number for Parquet), ``value`` is a name (``str``)
 or a record (``dict``), and ``error`` a short reason when the row could not be
 read (broken JSON, bytes that are not UTF-8) — such rows are reported, never
-dropped.  pyarrow is imported only for Parquet.
+dropped.  A row with a flaw that leaves its values readable (bytes that are not
+UTF-8, text UTF-8 cannot encode, a CSV row with too few cells) has both a value and
+an error: its text is repaired (U+FFFD) so that every writer can write it.
+pyarrow is imported only for Parquet.
 """
 
 from __future__ import annotations
@@ -72,6 +75,91 @@ class InputError(ValueError):
 
 class MissingExtra(InputError):
     """An optional dependency (pyarrow) is needed and not installed."""
+
+
+# --------------------------------------------------------------------------- text UTF-8 cannot encode
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A character UTF-8 cannot encode: a lone surrogate (a ``\\ud800`` JSON escape, or a byte that was not
+UTF-8 decoded with ``surrogateescape``)."""
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _bad_text(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _find_surrogate(value: Any) -> tuple[str, str] | None:
+    """Where the first character UTF-8 cannot encode is in ``value`` (a path such as ``tags[2]``), and it.
+
+    Walks dicts, lists and tuples without recursion, so any nesting depth is fine.
+    """
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _bad_text(item):
+                return path, _SURROGATE.search(item).group()  # type: ignore[union-attr]
+        elif isinstance(item, dict):
+            entries = list(item.items())
+            for key, sub in reversed(entries):
+                stack.append((sub, f"{path}.{key}" if path else str(key)))
+            for key, _ in entries:  # keys are checked before values: a bad key names no path of its own
+                if isinstance(key, str) and _bad_text(key):
+                    return f"a key of {path}" if path else "a column name", _SURROGATE.search(key).group()  # type: ignore[union-attr]
+        elif isinstance(item, (list, tuple)):
+            for i in range(len(item) - 1, -1, -1):
+                stack.append((item[i], f"{path}[{i}]"))
+    return None
+
+
+def _repaired(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD (a copy where anything changed)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _bad_text(value) else value
+    if isinstance(value, dict):
+        return {_repaired(k): _repaired(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_repaired(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_repaired(v) for v in value)
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    """``text`` for a one-line message: control characters escaped, the middle of a long text cut."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    if len(text) > limit:
+        text = f"{text[: limit // 2]}…{text[-(limit // 2) :]}"
+    return text
+
+
+def scrub(value: Any, undecodable: bool = False) -> tuple[Any, str | None]:
+    """``value`` made writable as UTF-8, and why it had to be (None when it was fine).
+
+    Each character UTF-8 cannot encode — a lone surrogate from a ``\\ud800`` JSON escape or from
+    Python, or (``undecodable``: the text was decoded with ``surrogateescape``) a byte that was not
+    UTF-8 — becomes U+FFFD, and the reason names the first one and where it was
+    (``not UTF-8 text in tags[1]: byte 0xff, written as U+FFFD``).
+    """
+    found = _find_surrogate(value)
+    if found is None:
+        return value, None
+    path, char = found
+    where = f" in {_printable(path)}" if path else ""
+    code = ord(char)
+    if undecodable and 0xDC80 <= code <= 0xDCFF:
+        reason = f"not UTF-8 text{where}: byte 0x{code - 0xDC00:02x}, written as U+FFFD"
+    else:
+        reason = f"text UTF-8 cannot encode{where}: lone surrogate \\u{code:04x}, written as U+FFFD"
+    try:
+        return _repaired(value), reason
+    except RecursionError:
+        return None, f"{reason.rpartition(',')[0]}, nested too deeply to repair"
 
 
 # --------------------------------------------------------------------------- format detection
@@ -171,8 +259,9 @@ class TextReader(Reader):
                 raw = raw[3:]
             try:
                 text = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                yield number, None, f"not UTF-8 text: byte {err.start + 1} of the line"
+            except UnicodeDecodeError as err:  # kept, flagged, with U+FFFD for the bytes
+                error = f"not UTF-8 text: byte {err.start + 1} of the line, written as U+FFFD"
+                yield number, raw.decode("utf-8", "replace").strip(), error
                 continue
             text = text.strip()
             if text:
@@ -215,13 +304,21 @@ class JSONLinesReader(_RecordReader):
             if not raw.strip():
                 continue
             try:
-                yield number, loads(raw), None
+                text, undecodable = raw.decode("utf-8"), False
+            except UnicodeDecodeError:  # the bytes become lone surrogates, found and repaired below
+                text, undecodable = raw.decode("utf-8", "surrogateescape"), True
+            try:
+                value = loads(text)
             except json.JSONDecodeError as err:
                 yield number, None, f"broken JSON: {err.msg}: column {err.colno}"
-            except UnicodeDecodeError:
-                yield number, None, "broken JSON: not UTF-8"
+                continue
             except RecursionError:
                 yield number, None, "broken JSON: nested too deeply"
+                continue
+            error = None
+            if undecodable or (b"\\u" in raw and _ESCAPED_SURROGATE_BYTES.search(raw)):
+                value, error = scrub(value, undecodable)
+            yield number, value, error
 
 
 class JSONArrayReader(_RecordReader):
@@ -243,7 +340,8 @@ class JSONArrayReader(_RecordReader):
 
     def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
         super().__init__(stream, label, total)
-        self._text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+        # bytes that are not UTF-8 become lone surrogates: a record holding them is flagged and repaired
+        self._text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
         self._decoder = json.JSONDecoder()
         self._start_records()
 
@@ -310,7 +408,7 @@ class JSONArrayReader(_RecordReader):
             indent = self._pos - (self._buf.rfind("\n", 0, self._pos) + 1)
             value, error = self._decode()
             if error is None:
-                yield start_line, value, None
+                yield start_line, *self._checked(value)
             else:
                 yield start_line, None, error
                 self._resync(indent)
@@ -341,8 +439,18 @@ class JSONArrayReader(_RecordReader):
             if end == len(buf) and not self._eof and not isinstance(value, (dict, list, str)):
                 if self._fill():  # a number or literal may go on in the next chunk
                     continue
+            text = buf[pos:end]
+            self._undecodable = not text.isascii() and _SURROGATE.search(text) is not None
+            self._escaped = "\\u" in text and _ESCAPED_SURROGATE.search(text) is not None
             self._advance(end)
             return value, None
+
+    def _checked(self, value: Any) -> tuple[Any, str | None]:
+        """The record just decoded, repaired and flagged if its text held bytes that are not UTF-8 or
+        ``\\ud800`` escapes of lone surrogates."""
+        if self._undecodable or self._escaped:
+            return scrub(value, self._undecodable)
+        return value, None
 
     def _resync(self, indent: int) -> None:
         """After a broken record that starts at the reading place: move to where the next one starts.

@@ -600,10 +600,19 @@ def _kind_of(value: Any) -> str:
 def _items(
     rows: Iterable[tuple[int, Any, str | None]], column: str | None, files: bool
 ) -> Iterator[tuple[Mapping[str, Any] | None, _Item]]:
-    """Each input row ``(line, value, error)`` → one (or, with ``files``, several) ``(input, item)``."""
+    """Each input row ``(line, value, error)`` → one (or, with ``files``, several) ``(input, item)``.
+
+    A row with an error is one error row; when it still has a value (text that had to be repaired, a
+    CSV row with too few cells) its name and columns are kept in that row.
+    """
     for line, value, error in rows:
         if error is not None:
-            yield None, (None, None, _NO_TAGS, None, None, error, line)
+            name = value if isinstance(value, str) else None
+            data = None
+            if isinstance(value, Mapping):
+                data = {k: v for k, v in value.items() if k != "siblings"}
+                name = _name_of(value, column)[1]
+            yield data, (name if isinstance(name, str) else None, None, _NO_TAGS, None, None, error, line)
             continue
         if isinstance(value, str):
             yield None, (value, None, _NO_TAGS, None, None, None, line)
@@ -613,13 +622,7 @@ def _items(
             continue
         siblings = value.get("siblings")
         data = {k: v for k, v in value.items() if k != "siblings"} if siblings is not None else value
-        if column is not None:
-            name, key = value.get(column), column
-        else:
-            key = next(
-                (k for k in NAME_COLUMNS if isinstance(value.get(k), str) and value.get(k)), None
-            ) or next((k for k in NAME_COLUMNS if k in value), "id")
-            name = value.get(key)
+        key, name = _name_of(value, column)
         if not isinstance(name, str) or not name:
             if _missing(name):
                 error = "record has no id" if column is None else f"record has no {column}"
@@ -638,6 +641,16 @@ def _items(
                 yield data, (name, None, tags, None, None, "file entry has no rfilename", line)
             else:
                 yield data, (name, path, tags, pipeline_tag, library_name, None, line)
+
+
+def _name_of(record: Mapping[str, Any], column: str | None) -> tuple[str, Any]:
+    """The key holding a record's name and its value: ``column``, else the first of :data:`NAME_COLUMNS`."""
+    if column is not None:
+        return column, record.get(column)
+    key = next((k for k in NAME_COLUMNS if isinstance(record.get(k), str) and record.get(k)), None) or next(
+        (k for k in NAME_COLUMNS if k in record), "id"
+    )
+    return key, record.get(key)
 
 
 def _missing(value: Any) -> bool:
@@ -791,8 +804,7 @@ def annotate(
     ``lang`` (``en``/``zh``) adds explanations; ``jobs`` > 1 uses that many processes (0: all cores).
     Rows that cannot be read carry ``error`` rather than raising.
     """
-    rows = ((line, value, None) for line, value in enumerate(records, 1))
-    pairs = _items(rows, column, files)
+    pairs = _items(_checked(records), column, files)
     jobs = _jobs(jobs)
     workers = _Workers(jobs, lang) if jobs > 1 else None
     try:
@@ -801,6 +813,15 @@ def annotate(
     finally:
         if workers is not None:
             workers.close()
+
+
+def _checked(records: Iterable[Any], undecodable: bool = False) -> Iterator[tuple[int, Any, str | None]]:
+    """Numbered rows of the caller's values, each made writable (lone surrogates → U+FFFD) and flagged."""
+    from ._io import scrub
+
+    for line, value in enumerate(records, 1):
+        value, error = scrub(value, undecodable)
+        yield line, value, error
 
 
 def _name_column(columns: Sequence[str], column: str | None, label: str = "the table") -> str:
@@ -833,13 +854,12 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
     if isinstance(table, (pa.Table, pa.RecordBatch)):
         names = list(table.column_names)
         column = _name_column(names, column)
+        lists = [_pylist(table.column(c)) if c in names else (None, False) for c in (column, *_HUB_INPUTS)]
         annotation = _annotation_arrays(
-            table.column(column).to_pylist(),
-            *(
-                table.column(c).to_pylist() if c in names else None
-                for c in ("tags", "pipeline_tag", "library_name")
-            ),
+            *(values for values, _ in lists),
             lang=lang,
+            column=column,
+            undecodable=any(bad for _, bad in lists),
         )
         schema = output_schema(table.schema, lang=lang)
         arrays = [*table.columns, *annotation]
@@ -855,8 +875,9 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
         column = _name_column(names, column)
         annotation = _annotation_arrays(
             table[column].tolist(),
-            *(table[c].tolist() if c in names else None for c in ("tags", "pipeline_tag", "library_name")),
+            *(table[c].tolist() if c in names else None for c in _HUB_INPUTS),
             lang=lang,
+            column=column,
         )
         schema = output_schema(lang=lang)
         frame = pa.Table.from_arrays(annotation, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
@@ -868,6 +889,20 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
     )
 
 
+_HUB_INPUTS = ("tags", "pipeline_tag", "library_name")
+
+
+def _pylist(column: Any) -> tuple[list[Any], bool]:
+    """An Arrow column as Python values, and whether some text in it was not UTF-8 (decoded as surrogates)."""
+    try:
+        return column.to_pylist(), False
+    except UnicodeDecodeError:  # a string column whose bytes were never validated (``.view(pa.string())``)
+        import pyarrow as pa
+
+        raw = column.cast(pa.binary()).to_pylist()
+        return [v.decode("utf-8", "surrogateescape") if v is not None else None for v in raw], True
+
+
 def _annotation_arrays(
     names: list[Any],
     tags: list[Any] | None,
@@ -875,23 +910,21 @@ def _annotation_arrays(
     libraries: list[Any] | None,
     *,
     lang: str | None,
+    column: str = "id",
+    undecodable: bool = False,
 ) -> list[Any]:
     import pyarrow as pa
 
     from ._io import to_arrow_array
 
     n = len(names)
+    hub = tuple(zip(_HUB_INPUTS, (tags, pipeline_tags, libraries)))
     records = (
-        {
-            "id": names[i],
-            "tags": tags[i] if tags is not None else None,
-            "pipeline_tag": pipeline_tags[i] if pipeline_tags is not None else None,
-            "library_name": libraries[i] if libraries is not None else None,
-        }
+        {column: names[i], **{k: v[i] if v is not None else None for k, v in hub if k != column}}
         for i in range(n)
     )
-    rows = ((i, record, None) for i, record in enumerate(records, 1))
-    values = [_annotate_item(item, lang) for _, item in _items(rows, "id", False)]
+    rows = _checked(records, undecodable)
+    values = [_annotate_item(item, lang) for _, item in _items(rows, column, False)]
     width = len(COLUMNS) + (1 if lang else 0)
     columns = list(zip(*values))[:width] if values else [()] * width
     types = [_arrow_type(COLUMN_TYPES[c]) for c in COLUMNS] + ([pa.string()] if lang else [])
@@ -999,6 +1032,8 @@ class _HubReader:
         self.label = "the Hugging Face Hub"
 
     def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        from ._io import scrub
+
         try:
             listing = iter(self.api.list_models(**self.query))
         except TypeError as err:
@@ -1015,7 +1050,7 @@ class _HubReader:
                 raise AnnotateError(_hub_failure(err)) from None
             number += 1
             self.done = number
-            yield number, _hub_record(info), None
+            yield number, *scrub(_hub_record(info))
 
     def progress(self) -> tuple[int, int | None]:
         return self.done, self.total

@@ -402,8 +402,18 @@ class JSONArrayReader(_RecordReader):
             self._advance(self._pos + 1)
         while True:
             ch = self._skip_space(",")
-            if ch == "" or (wrapped and ch == "]"):
+            if ch == "":
                 return
+            if wrapped and ch == "]":  # the array's end: what follows is read too, never dropped unseen
+                self._advance(self._pos + 1)
+                ch = self._skip_space()
+                if ch == "":
+                    return
+                if ch == "[":  # another array: pages of a listing appended to one file
+                    self._advance(self._pos + 1)
+                else:  # text after the array is read as values (and flagged when it is not one)
+                    wrapped = False
+                continue
             start_line = self._line
             indent = self._pos - (self._buf.rfind("\n", 0, self._pos) + 1)
             value, error = self._decode()
@@ -479,7 +489,9 @@ class JSONArrayReader(_RecordReader):
                     continue
                 depth += 1 if ch in "{[" else -1
                 if depth <= 0:  # the record's end (or the array's, for a broken scalar)
-                    self._advance(match.end() if depth == 0 else match.start())
+                    # a stray closing bracket where a value should start is passed over, never stopped at
+                    stray = depth < 0 and match.start() == start
+                    self._advance(match.end() if depth == 0 or stray else match.start())
                     return
             # undecided at the end of the buffer: read as much again and look again
             if len(buf) - start >= self.MAX_RECORD or not self._fill(len(buf) - start):

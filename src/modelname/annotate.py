@@ -1202,6 +1202,7 @@ def annotate_listing(
                 chosen = _name_column(reader.columns, column, reader.label)
                 if column is None:
                     column = chosen
+                reader.name_column = column  # a CSV reader checks that no name cell spans lines
         all_columns = [_passthrough_name(c) for c in passthrough] + list(COLUMNS)
         if lang:
             all_columns.append("explanations")

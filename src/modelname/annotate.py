@@ -1283,6 +1283,8 @@ def annotate_listing(
             if target is not None:
                 target.abort()
         return Summary(count, count - errors, errors, recognized)
+    except _io.InputError as err:  # an input became unreadable midway (Parquet lying about its rows)
+        raise AnnotateError(str(err)) from None
     finally:
         for reader in readers:
             reader.close()

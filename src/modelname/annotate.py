@@ -51,6 +51,7 @@ __all__ = [
     "NAME_COLUMNS",
     "AnnotateError",
     "AnnotateUsageError",
+    "AnnotateStopped",
 ]
 
 CACHE_SIZE = 65536
@@ -681,15 +682,49 @@ def _sibling_paths(siblings: Any) -> list[str | None]:
 # --------------------------------------------------------------------------- running: one process or several
 
 
+PARENT_POLL = 1.0
+"""Seconds a worker waits for work before it checks that its parent is still alive."""
+
+
 def _worker_main(inbox: Any, outbox: Any, lang: str | None) -> None:
-    """A worker process: annotate the chunks it is sent until it is sent None."""
+    """A worker process: annotate the chunks it is sent until it is sent None, or its parent dies."""
+    import queue
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    parent = os.getppid()
+    _die_with_parent(parent)
     while True:
-        task = inbox.get()
+        try:
+            task = inbox.get(timeout=PARENT_POLL)
+        except queue.Empty:
+            if os.getppid() != parent:  # the parent was killed (SIGKILL): nobody will read the results
+                os._exit(1)
+            continue
         if task is None:
             return
         number, shard, items = task
         outbox.put((number, shard, _annotate_items(items, lang)))
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, ask the kernel to kill this process when its parent dies (``PR_SET_PDEATHSIG``).
+
+    Elsewhere the worker notices by polling ``os.getppid()`` between tasks.  If the parent died
+    before the request was made, exit now.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class _Workers:
@@ -711,8 +746,12 @@ class _Workers:
             ctx.Process(target=_worker_main, args=(inbox, self.outbox, lang), daemon=True)
             for inbox in self.inboxes
         ]
-        for proc in self.procs:
-            proc.start()
+        try:
+            for proc in self.procs:
+                proc.start()
+        except BaseException:  # stopped while starting them: stop those already running
+            self.close()
+            raise
 
     def run(self, pairs: Iterable[tuple[Any, _Item]]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
         jobs, it = self.jobs, iter(pairs)
@@ -761,10 +800,14 @@ class _Workers:
 
     def close(self) -> None:
         """Stop the workers: idle once every result is in, or abandoned (Ctrl-C, an error) — either way at once."""
-        for proc in self.procs:
+        started = [proc for proc in self.procs if proc.pid is not None]
+        for proc in started:
             proc.terminate()
-        for proc in self.procs:
-            proc.join()
+        for proc in started:
+            proc.join(timeout=10)
+            if proc.is_alive():  # stuck (in a system call?): SIGTERM was not enough
+                proc.kill()
+                proc.join()
         for q in (*self.inboxes, self.outbox):
             q.cancel_join_thread()
             q.close()
@@ -948,6 +991,14 @@ class AnnotateError(Exception):
 
 class AnnotateUsageError(AnnotateError, ValueError):
     """The request itself is wrong (unknown field, no name column, an input that cannot be opened)."""
+
+
+class AnnotateStopped(AnnotateError):
+    """A signal (SIGTERM, SIGHUP) stopped the run after it cleaned up; ``exit_status`` is 128 + its number."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_status = 128 + signum
 
 
 class Summary(NamedTuple):
@@ -1176,6 +1227,9 @@ def annotate_listing(
     if out_format == "parquet" and output in (None, "-") and sys.stdout.isatty():
         raise AnnotateUsageError("Parquet is not written to a terminal; use -o FILE.parquet or a pipe")
     readers: list[Any] = []
+    count = 0
+    target: Any = None
+    restore = _stop_on_signals()
     try:
         try:
             if hub is not None:
@@ -1236,7 +1290,7 @@ def annotate_listing(
         stream = target.file if target is not None else _io.stdout_binary()
         jobs = _jobs(jobs)
         workers = _Workers(jobs, lang) if jobs > 1 else None  # started before any thread (the progress bar)
-        count = errors = recognized = 0
+        errors = recognized = 0
         error_at, recognized_at = COLUMNS.index("error"), COLUMNS.index("recognized")
         n_values = len(COLUMNS) + (1 if lang else 0)
         try:
@@ -1283,11 +1337,63 @@ def annotate_listing(
             if target is not None:
                 target.abort()
         return Summary(count, count - errors, errors, recognized)
+    except _Stopped as stop:
+        name = signal.Signals(stop.signum).name
+        if isinstance(target, _io.AtomicFile):
+            message = f"stopped by {name}: nothing written to {output} (its temporary file is removed)"
+        else:
+            message = f"stopped by {name} after {count} rows: the output is incomplete"
+        raise AnnotateStopped(message, stop.signum) from None
     except _io.InputError as err:  # an input became unreadable midway (Parquet lying about its rows)
         raise AnnotateError(str(err)) from None
+    except OSError as err:  # reading failed (an I/O error on the input's disk)
+        raise AnnotateError(f"cannot read the input: {_reason(err)}") from None
     finally:
         for reader in readers:
             reader.close()
+        restore()
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or str(err) or type(err).__name__
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: raised where the main thread is, so every ``finally`` cleans up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Stopped` until the returned function is called.
+
+    Only signals left at their default (which would kill the process and orphan its workers and
+    temporary file) are taken: ``nohup``'s ignored SIGHUP stays ignored.  After the first signal the
+    others are ignored, so the cleanup is not itself interrupted.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    taken: dict[int, Any] = {}
+
+    def stop(signum: int, frame: Any) -> None:
+        for sig in taken:
+            signal.signal(sig, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+            taken[sig] = signal.signal(sig, stop)
+
+    def restore() -> None:
+        for sig, old in taken.items():
+            signal.signal(sig, old)
+
+    return restore
 
 
 def _quiet_broken_pipe() -> None:

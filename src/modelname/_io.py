@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections import deque
@@ -39,6 +40,9 @@ __all__ = [
     "Writer",
     "open_writer",
     "AtomicFile",
+    "StreamFile",
+    "open_output",
+    "scrub",
 ]
 
 INPUT_FORMATS = ("text", "json", "jsonl", "csv", "tsv", "parquet")
@@ -875,16 +879,20 @@ class AtomicFile:
     """A file written under a temporary name in the same folder and renamed into place on ``commit``.
 
     An interrupted run leaves no file at the target (the temporary one is removed), never a
-    truncated file that looks complete.
+    truncated file that looks complete.  The data is flushed to disk (``fsync``) before the rename
+    and the folder after it, so a crash of the machine leaves the old file or the new one.  A
+    symlink is written through: its target is replaced, the link stays.
     """
 
     def __init__(self, path: str) -> None:
-        self.path = os.path.abspath(path)
+        self.path = _resolve(path)
         folder = os.path.dirname(self.path)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(self.path)}.", suffix=".tmp", dir=folder)
         self.file: BinaryIO = os.fdopen(fd, "wb")
 
     def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
         self.file.close()
         try:
             mode = os.stat(self.path).st_mode & 0o7777  # keep an existing file's permissions
@@ -894,15 +902,117 @@ class AtomicFile:
             mode = 0o666 & ~umask  # what open() would have given (mkstemp makes 0600)
         os.chmod(self.tmp, mode)
         os.replace(self.tmp, self.path)
+        _fsync_folder(os.path.dirname(self.path))
 
     def abort(self) -> None:
         try:
             self.file.close()
+        except OSError:
+            pass
         finally:
             try:
                 os.unlink(self.tmp)
             except FileNotFoundError:
                 pass
+
+
+class StreamFile:
+    """An output that is not a regular file — a FIFO, ``/dev/null``, a terminal — written directly,
+    as a shell redirection would: there is nothing to rename or remove.  ``/dev/stdout``,
+    ``/dev/fd/N`` and ``/proc/self/fd/N`` are this process's descriptors: they are duplicated, not
+    opened again, so a file the shell opened for appending (``>> log``) is appended to, not emptied."""
+
+    def __init__(self, path: str, descriptor: int | None = None) -> None:
+        self.path = path
+        if descriptor is not None:
+            self.file: BinaryIO = os.fdopen(os.dup(descriptor), "wb")
+        else:
+            self.file = open(path, "wb")  # noqa: SIM115 - closed by commit or abort
+
+    def commit(self) -> None:
+        self.file.close()
+
+    def abort(self) -> None:
+        try:
+            self.file.close()
+        except OSError:  # the reader of a FIFO went away
+            pass
+
+
+_FD_LINK = re.compile(r"/(?:proc/(self|thread-self|\d+)|dev)/fd/(\d+)|/dev/std(in|out|err)")
+_STD = {"in": 0, "out": 1, "err": 2}
+
+
+def open_output(path: str) -> AtomicFile | StreamFile:
+    """The output for ``-o path``: a regular file (new, existing, or a symlink's target) is written
+    atomically; a FIFO, a device or a descriptor (``/dev/stdout``) is written as a stream.
+
+    Raises ``OSError`` with a reason when the path cannot be written (a folder, a symlink loop).
+    """
+    kind, descriptor = _descriptor(path)
+    if kind:
+        return StreamFile(path, descriptor)
+    try:
+        mode = os.stat(path).st_mode  # follows symlinks
+    except FileNotFoundError:
+        mode = None  # a new file, or a symlink to a file still to be made
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "is a folder", path)
+        if not stat.S_ISREG(mode):
+            return StreamFile(path)
+    return AtomicFile(path)
+
+
+def _descriptor(path: str) -> tuple[bool, int | None]:
+    """Whether ``path`` is, or links through, ``/dev/stdout``, ``/dev/fd/N`` or ``/proc/PID/fd/N``,
+    and the descriptor's number when it is this process's.
+
+    Such a path names an open descriptor, maybe onto a file the shell opened for appending: it is
+    written to, never replaced.
+    """
+    current = os.path.abspath(path)
+    for _ in range(40):
+        match = _FD_LINK.fullmatch(current)
+        if match:
+            pid, number, std = match.groups()
+            if std is not None:
+                return True, _STD[std]
+            if pid in (None, "self", "thread-self") or int(pid) == os.getpid():
+                return True, int(number)
+            return True, None
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False, None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return False, None
+
+
+def _resolve(path: str) -> str:
+    """The file a path names: a symlink's final target (made if it does not exist yet)."""
+    path = os.path.abspath(path)
+    if not os.path.islink(path):
+        return path
+    try:
+        return os.path.realpath(path, strict=True)
+    except FileNotFoundError:  # a dangling link: make its target
+        return os.path.realpath(path)
+    # a symlink loop raises OSError (ELOOP) to the caller
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make a rename in ``folder`` durable (not every system can open or sync a folder: then skip)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class _Counting:

@@ -1281,12 +1281,13 @@ def annotate_listing(
             rows = itertools.islice(rows, limit)
         pairs = _items(rows, column, files)
 
-        target = None
+        dest = "standard output"
         if output not in (None, "-"):
+            dest = output  # type: ignore[assignment]
             try:
-                target = _io.AtomicFile(output)  # type: ignore[arg-type]
+                target = _io.open_output(dest)  # a regular file atomically; a FIFO or device as a stream
             except OSError as err:
-                raise AnnotateError(f"cannot write {output}: {err.strerror}") from None
+                raise AnnotateError(f"cannot write {dest}: {_reason(err)}") from None
         stream = target.file if target is not None else _io.stdout_binary()
         jobs = _jobs(jobs)
         workers = _Workers(jobs, lang) if jobs > 1 else None  # started before any thread (the progress bar)
@@ -1319,18 +1320,29 @@ def annotate_listing(
                     else:
                         full = values[:n_values]  # type: ignore[assignment]
                     row = pick(full)
-                    writer.write((row,) if single else row)
+                    try:
+                        writer.write((row,) if single else row)
+                    except BrokenPipeError:
+                        raise
+                    except OSError as err:  # a full disk, a lost network share
+                        raise AnnotateError(f"cannot write {dest}: {_reason(err)}") from None
                     if bar is not None and count % 512 == 0:
                         bar.update(count)
             finally:
                 if bar is not None:
                     bar.__exit__(None, None, None)
-            writer.close()
-            if target is not None:
-                target.commit()
-                target = None
-        except BrokenPipeError:
-            _quiet_broken_pipe()
+            try:
+                writer.close()
+                if target is not None:
+                    target.commit()
+                    target = None
+            except BrokenPipeError:
+                raise
+            except OSError as err:
+                raise AnnotateError(f"cannot write {dest}: {_reason(err)}") from None
+        except BrokenPipeError:  # the reader of standard output or of a FIFO went away
+            if target is None:
+                _quiet_broken_pipe()
         finally:
             if workers is not None:
                 workers.close()

@@ -121,7 +121,7 @@ def test_bytes_that_are_not_utf8_are_a_row_error():
     result = run("--fields", "name,error,line", input=b"gpt-4o\nqwen\xff7b\n")
     assert rows(result.stdout) == [
         {"name": "gpt-4o", "error": None, "line": 1},
-        {"name": None, "error": "not UTF-8 text: byte 5 of the line", "line": 2},
+        {"name": "qwen\ufffd7b", "error": "not UTF-8 text: byte 5 of the line, written as U+FFFD", "line": 2},
     ]
 
 

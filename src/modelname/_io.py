@@ -7,7 +7,10 @@ Readers yield ``(line, value, error)``: ``line`` is the 1-based line number
 where the row starts (the row number for Parquet), ``value`` is a name (``str``)
 or a record (``dict``), and ``error`` a short reason when the row could not be
 read (broken JSON, bytes that are not UTF-8) — such rows are reported, never
-dropped.  pyarrow is imported only for Parquet.
+dropped.  A row with a flaw that leaves its values readable (bytes that are not
+UTF-8, text UTF-8 cannot encode, a CSV row with too few cells) has both a value and
+an error: its text is repaired (U+FFFD) so that every writer can write it.
+pyarrow is imported only for Parquet.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections import deque
@@ -36,6 +40,9 @@ __all__ = [
     "Writer",
     "open_writer",
     "AtomicFile",
+    "StreamFile",
+    "open_output",
+    "scrub",
 ]
 
 INPUT_FORMATS = ("text", "json", "jsonl", "csv", "tsv", "parquet")
@@ -72,6 +79,91 @@ class InputError(ValueError):
 
 class MissingExtra(InputError):
     """An optional dependency (pyarrow) is needed and not installed."""
+
+
+# --------------------------------------------------------------------------- text UTF-8 cannot encode
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A character UTF-8 cannot encode: a lone surrogate (a ``\\ud800`` JSON escape, or a byte that was not
+UTF-8 decoded with ``surrogateescape``)."""
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _bad_text(text: str) -> bool:
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _find_surrogate(value: Any) -> tuple[str, str] | None:
+    """Where the first character UTF-8 cannot encode is in ``value`` (a path such as ``tags[2]``), and it.
+
+    Walks dicts, lists and tuples without recursion, so any nesting depth is fine.
+    """
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _bad_text(item):
+                return path, _SURROGATE.search(item).group()  # type: ignore[union-attr]
+        elif isinstance(item, dict):
+            entries = list(item.items())
+            for key, sub in reversed(entries):
+                stack.append((sub, f"{path}.{key}" if path else str(key)))
+            for key, _ in entries:  # keys are checked before values: a bad key names no path of its own
+                if isinstance(key, str) and _bad_text(key):
+                    return f"a key of {path}" if path else "a column name", _SURROGATE.search(key).group()  # type: ignore[union-attr]
+        elif isinstance(item, (list, tuple)):
+            for i in range(len(item) - 1, -1, -1):
+                stack.append((item[i], f"{path}[{i}]"))
+    return None
+
+
+def _repaired(value: Any) -> Any:
+    """``value`` with every lone surrogate replaced by U+FFFD (a copy where anything changed)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _bad_text(value) else value
+    if isinstance(value, dict):
+        return {_repaired(k): _repaired(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_repaired(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_repaired(v) for v in value)
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    """``text`` for a one-line message: control characters escaped, the middle of a long text cut."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    if len(text) > limit:
+        text = f"{text[: limit // 2]}…{text[-(limit // 2) :]}"
+    return text
+
+
+def scrub(value: Any, undecodable: bool = False) -> tuple[Any, str | None]:
+    """``value`` made writable as UTF-8, and why it had to be (None when it was fine).
+
+    Each character UTF-8 cannot encode — a lone surrogate from a ``\\ud800`` JSON escape or from
+    Python, or (``undecodable``: the text was decoded with ``surrogateescape``) a byte that was not
+    UTF-8 — becomes U+FFFD, and the reason names the first one and where it was
+    (``not UTF-8 text in tags[1]: byte 0xff, written as U+FFFD``).
+    """
+    found = _find_surrogate(value)
+    if found is None:
+        return value, None
+    path, char = found
+    where = f" in {_printable(path)}" if path else ""
+    code = ord(char)
+    if undecodable and 0xDC80 <= code <= 0xDCFF:
+        reason = f"not UTF-8 text{where}: byte 0x{code - 0xDC00:02x}, written as U+FFFD"
+    else:
+        reason = f"text UTF-8 cannot encode{where}: lone surrogate \\u{code:04x}, written as U+FFFD"
+    try:
+        return _repaired(value), reason
+    except RecursionError:
+        return None, f"{reason.rpartition(',')[0]}, nested too deeply to repair"
 
 
 # --------------------------------------------------------------------------- format detection
@@ -171,8 +263,9 @@ class TextReader(Reader):
                 raw = raw[3:]
             try:
                 text = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                yield number, None, f"not UTF-8 text: byte {err.start + 1} of the line"
+            except UnicodeDecodeError as err:  # kept, flagged, with U+FFFD for the bytes
+                error = f"not UTF-8 text: byte {err.start + 1} of the line, written as U+FFFD"
+                yield number, raw.decode("utf-8", "replace").strip(), error
                 continue
             text = text.strip()
             if text:
@@ -215,13 +308,21 @@ class JSONLinesReader(_RecordReader):
             if not raw.strip():
                 continue
             try:
-                yield number, loads(raw), None
+                text, undecodable = raw.decode("utf-8"), False
+            except UnicodeDecodeError:  # the bytes become lone surrogates, found and repaired below
+                text, undecodable = raw.decode("utf-8", "surrogateescape"), True
+            try:
+                value = loads(text)
             except json.JSONDecodeError as err:
                 yield number, None, f"broken JSON: {err.msg}: column {err.colno}"
-            except UnicodeDecodeError:
-                yield number, None, "broken JSON: not UTF-8"
+                continue
             except RecursionError:
                 yield number, None, "broken JSON: nested too deeply"
+                continue
+            error = None
+            if undecodable or (b"\\u" in raw and _ESCAPED_SURROGATE_BYTES.search(raw)):
+                value, error = scrub(value, undecodable)
+            yield number, value, error
 
 
 class JSONArrayReader(_RecordReader):
@@ -243,7 +344,8 @@ class JSONArrayReader(_RecordReader):
 
     def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
         super().__init__(stream, label, total)
-        self._text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+        # bytes that are not UTF-8 become lone surrogates: a record holding them is flagged and repaired
+        self._text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
         self._decoder = json.JSONDecoder()
         self._start_records()
 
@@ -304,13 +406,23 @@ class JSONArrayReader(_RecordReader):
             self._advance(self._pos + 1)
         while True:
             ch = self._skip_space(",")
-            if ch == "" or (wrapped and ch == "]"):
+            if ch == "":
                 return
+            if wrapped and ch == "]":  # the array's end: what follows is read too, never dropped unseen
+                self._advance(self._pos + 1)
+                ch = self._skip_space()
+                if ch == "":
+                    return
+                if ch == "[":  # another array: pages of a listing appended to one file
+                    self._advance(self._pos + 1)
+                else:  # text after the array is read as values (and flagged when it is not one)
+                    wrapped = False
+                continue
             start_line = self._line
             indent = self._pos - (self._buf.rfind("\n", 0, self._pos) + 1)
             value, error = self._decode()
             if error is None:
-                yield start_line, value, None
+                yield start_line, *self._checked(value)
             else:
                 yield start_line, None, error
                 self._resync(indent)
@@ -341,8 +453,18 @@ class JSONArrayReader(_RecordReader):
             if end == len(buf) and not self._eof and not isinstance(value, (dict, list, str)):
                 if self._fill():  # a number or literal may go on in the next chunk
                     continue
+            text = buf[pos:end]
+            self._undecodable = not text.isascii() and _SURROGATE.search(text) is not None
+            self._escaped = "\\u" in text and _ESCAPED_SURROGATE.search(text) is not None
             self._advance(end)
             return value, None
+
+    def _checked(self, value: Any) -> tuple[Any, str | None]:
+        """The record just decoded, repaired and flagged if its text held bytes that are not UTF-8 or
+        ``\\ud800`` escapes of lone surrogates."""
+        if self._undecodable or self._escaped:
+            return scrub(value, self._undecodable)
+        return value, None
 
     def _resync(self, indent: int) -> None:
         """After a broken record that starts at the reading place: move to where the next one starts.
@@ -371,7 +493,9 @@ class JSONArrayReader(_RecordReader):
                     continue
                 depth += 1 if ch in "{[" else -1
                 if depth <= 0:  # the record's end (or the array's, for a broken scalar)
-                    self._advance(match.end() if depth == 0 else match.start())
+                    # a stray closing bracket where a value should start is passed over, never stopped at
+                    stray = depth < 0 and match.start() == start
+                    self._advance(match.end() if depth == 0 or stray else match.start())
                     return
             # undecided at the end of the buffer: read as much again and look again
             if len(buf) - start >= self.MAX_RECORD or not self._fill(len(buf) - start):
@@ -420,80 +544,253 @@ def _peek_columns(rows: Iterator[tuple[int, Any, str | None]], ahead: deque) -> 
     return list(seen)
 
 
+class _Lines:
+    """The physical lines of a CSV input, handed to ``csv.reader`` one at a time.
+
+    ``taken`` holds the lines ``(number, text, undecodable)`` the record being read has taken, so
+    that a broken record can be taken apart: the lines after its first are put back (``back``) and
+    read again as rows of their own.  A record is cut off (the csv module is told the data ends)
+    after ``limit`` lines.  Bytes that are not UTF-8 are decoded as lone surrogates and the line is
+    marked, so the record can be repaired and flagged.
+    """
+
+    def __init__(self, owner: Reader, limit: int) -> None:
+        self.owner = owner
+        self.limit = limit
+        self.number = 0
+        self.taken: list[tuple[int, str, bool]] = []
+        self.back: deque[tuple[int, str, bool]] = deque()
+        self.over = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.taken) >= self.limit:
+            self.over = True
+            raise StopIteration
+        if self.back:
+            item = self.back.popleft()
+        else:
+            raw = self.owner.stream.readline()
+            if not raw:
+                raise StopIteration
+            self.owner.done += len(raw)
+            self.number += 1
+            if self.number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            try:
+                item = (self.number, raw.decode("utf-8"), False)
+            except UnicodeDecodeError:
+                item = (self.number, raw.decode("utf-8", "surrogateescape"), True)
+        self.taken.append(item)
+        return item[1]
+
+
 class CSVReader(Reader):
-    """A header row and one record per row (comma- or tab-separated)."""
+    """A header row and one record per row (comma- or tab-separated).
+
+    Every record is one output row with the line it starts on; a record that cannot be read is
+    flagged, never dropped and never allowed to take other rows with it.  A quoted field may hold
+    line breaks, but a record that spans lines is taken as an unbalanced quote — flagged on its first
+    line, the lines after it read again as rows — when the csv module cannot close it (a quote
+    followed by text, the end of the file inside it), when it runs past :attr:`MAX_RECORD_LINES`
+    lines, when it has a different number of cells than the header, when its name cell holds a line
+    break, or when a line it took in is, read alone, a row with a name of its own.  A row with too few
+    or too many cells, or bytes that are not UTF-8, keeps its cells and is flagged.
+    """
 
     format = "csv"
+    MAX_RECORD_LINES = 1000
+    """Lines one record may span (a quoted field with line breaks); past this it is a broken quote."""
 
     def __init__(self, stream: BinaryIO, label: str, total: int | None, delimiter: str = ",") -> None:
         super().__init__(stream, label, total)
         if delimiter == "\t":
             self.format = "tsv"
-        self._reader = csv.reader(self._lines(), delimiter=delimiter)
-        try:
-            header = next(self._reader)
-        except StopIteration:
-            header = []
-        except csv.Error as err:
-            raise InputError(f"{label}: not {self.format.upper()}: {err}") from None
-        self.columns = [h.strip() for h in header]
-        self._end_line = self._reader.line_num
+        self.delimiter = delimiter
+        self.name_column: str | None = None
+        """The column holding the names (set by the caller): a multi-line name cell is a broken quote."""
+        self._lines = _Lines(self, self.MAX_RECORD_LINES)
+        self._reader = csv.reader(self._lines, delimiter=delimiter, strict=True)
+        self.columns = self._header()
 
-    def _lines(self) -> Iterator[str]:
-        first = True
-        for raw in self.stream:
-            self.done += len(raw)
-            if first:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-                first = False
-            yield raw.decode("utf-8", errors="replace")
+    def _header(self) -> list[str]:
+        fmt = self.format.upper()
+        record = self._record()
+        if record is None:
+            return []
+        cells, error, taken = record
+        if error is None and len(taken) > 1:
+            error = f"a quoted field runs on to line {taken[-1][0]}"
+        if error is not None:
+            raise InputError(f"{self.label}: line 1: the header is not one line of {fmt}: {error}")
+        for i, cell in enumerate(cells):  # type: ignore[arg-type]
+            if _bad_text(cell):
+                byte = ord(_SURROGATE.search(cell).group()) - 0xDC00  # type: ignore[union-attr]
+                raise InputError(
+                    f"{self.label}: line 1: the header is not UTF-8 text (column {i + 1}, byte 0x{byte:02x})"
+                )
+        return [h.strip() for h in cells]  # type: ignore[union-attr]
+
+    def _record(self) -> tuple[list[str] | None, str | None, list[tuple[int, str, bool]]] | None:
+        """The next record as the csv module reads it: cells, or None and why not; and the lines it took."""
+        lines = self._lines
+        lines.taken, lines.over = [], False
+        try:
+            cells, error = next(self._reader), None
+        except StopIteration:
+            if not lines.taken:
+                return None
+            cells, error = [], None  # only blank lines were left
+        except csv.Error as err:
+            cells, error = None, str(err)
+        if lines.over:
+            cells, error = None, f"more than {self.MAX_RECORD_LINES} lines"
+        elif error == "unexpected end of data":
+            error = "the file ends inside a quoted field"
+        return cells, error, lines.taken
 
     def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
         columns = self.columns
         width = len(columns)
-        reader = self._reader
+        broken = f"broken {self.format.upper()}"
         while True:
-            start = self._end_line + 1
-            try:
-                row = next(reader)
-            except StopIteration:
+            record = self._record()
+            if record is None:
                 return
-            except csv.Error as err:
-                self._end_line = reader.line_num
-                yield start, None, f"broken {self.format.upper()}: {err}"
+            cells, error, taken = record
+            start = taken[0][0]
+            if error is None and len(taken) > 1:
+                error = self._swallowed(cells, taken)  # type: ignore[arg-type]
+            if error is not None:
+                if len(taken) > 1:  # read the lines the broken quote took in again, as rows of their own
+                    self._lines.back.extendleft(reversed(taken[1:]))
+                    error = f"unbalanced quote, the field runs on to line {taken[-1][0]} ({error})"
+                yield start, None, f"{broken}: {error}"
                 continue
-            self._end_line = reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) < width:
-                row = row + [None] * (width - len(row))  # type: ignore[list-item]
-            yield start, dict(zip(columns, row)), None
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue  # a blank line is not a row
+            row: dict[str, Any] = dict(zip(columns, cells))  # type: ignore[arg-type]
+            problems = []
+            if len(cells) != width:  # type: ignore[arg-type]
+                problems.append(f"{broken}: {len(cells)} cells where the header has {width}")  # type: ignore[arg-type]
+                for column in columns[len(cells) :]:  # type: ignore[arg-type]
+                    row[column] = None
+            if any(line[2] for line in taken):
+                row, problem = scrub(row, True)
+                if problem is not None:
+                    problems.append(problem)
+            yield start, row, "; ".join(problems) or None
+
+    def _swallowed(self, cells: list[str], taken: list[tuple[int, str, bool]]) -> str | None:
+        """Why a record spanning lines is an unbalanced quote rather than a quoted line break, or None."""
+        width = len(self.columns)
+        if len(cells) != width:
+            return f"{len(cells)} cells where the header has {width}"
+        name = self.columns.index(self.name_column) if self.name_column in self.columns else None
+        if name is None:
+            return None
+        if "\n" in cells[name] or "\r" in cells[name]:
+            return "the name cell holds a line break"
+        for number, text, _ in taken[1:]:
+            if self._is_row(text, name):
+                return f"line {number} in it is a row of its own"
+        return None
+
+    def _is_row(self, text: str, name: int) -> bool:
+        """Whether ``text``, read alone, is a complete row whose name cell looks like a name (no spaces)."""
+        try:
+            cells = next(csv.reader([text], delimiter=self.delimiter, strict=True))
+        except (csv.Error, StopIteration):
+            return False
+        if len(cells) != len(self.columns):
+            return False
+        value = cells[name]
+        return bool(value) and not any(c.isspace() or c == '"' for c in value)
 
 
 class ParquetReader(Reader):
-    """A Parquet file read batch by batch; ``line`` is the row number."""
+    """A Parquet file read row group by row group, batch by batch; ``line`` is the row number.
+
+    A row group that cannot be read (a corrupt page: ``Corrupt snappy compressed data``) does not end
+    the run: the rows it should hold (its row count is in the file's metadata) become error rows
+    naming the row group and why, and reading goes on with the next one.  A batch whose values cannot
+    be turned into Python values is converted row by row, so only the rows at fault are flagged.
+    """
 
     format = "parquet"
+    MAX_FLAGGED_ROWS = 1 << 24
+    """Error rows an unreadable row group may stand for; a larger count in the metadata is not believed."""
 
     def __init__(self, stream: BinaryIO, label: str, total: int | None) -> None:
         super().__init__(stream, label, total)
         pq = _pyarrow_parquet()
         try:
             self._file = pq.ParquetFile(stream)
-        except Exception as err:  # pyarrow raises ArrowInvalid and others
-            raise InputError(f"{label}: not a Parquet file: {err}") from None
-        schema = self._file.schema_arrow
+            schema = self._file.schema_arrow
+            metadata = self._file.metadata
+            self._groups = [max(0, metadata.row_group(i).num_rows) for i in range(metadata.num_row_groups)]
+        except Exception as err:  # pyarrow raises ArrowInvalid, OSError and others
+            raise InputError(f"{label}: not a Parquet file: {_one_line(err)}") from None
         self.columns = list(schema.names)
         self.types = {field.name: field.type for field in schema}
-        self.total = self._file.metadata.num_rows
+        self.total = sum(self._groups)
 
     def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
         number = 0
-        for batch in self._file.iter_batches(batch_size=_PARQUET_BATCH):
-            for record in batch.to_pylist():
-                number += 1
-                self.done = number
-                yield number, record, None
+        for group, expected in enumerate(self._groups):
+            batches = self._file.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group])
+            read = 0
+            while True:
+                try:
+                    batch = next(batches, None)
+                    records = None if batch is None else _records(batch)
+                except Exception as err:  # a corrupt page: the rest of this row group is lost
+                    why = f"row group {group + 1} of {len(self._groups)} cannot be read: {_one_line(err)}"
+                    missing = expected - read
+                    if missing > self.MAX_FLAGGED_ROWS:
+                        raise InputError(
+                            f"{self.label}: {why}; its metadata claims {expected} rows"
+                        ) from None
+                    for _ in range(missing):
+                        number += 1
+                        self.done = number
+                        yield number, None, f"unreadable Parquet: {why}"
+                    break
+                if records is None:
+                    break
+                for record, error in records:
+                    number += 1
+                    read += 1
+                    self.done = number
+                    yield number, record, error
+
+
+def _records(batch: Any) -> list[tuple[Any, str | None]]:
+    """A record batch's rows as dicts; a row whose values cannot be converted is an error of its own."""
+    try:
+        return [(record, None) for record in batch.to_pylist()]
+    except Exception:
+        pass
+    out: list[tuple[Any, str | None]] = []
+    for i in range(batch.num_rows):
+        try:
+            out.append((batch.slice(i, 1).to_pylist()[0], None))
+        except UnicodeDecodeError as err:
+            out.append(
+                (None, f"not UTF-8 text in a Parquet string column: byte 0x{err.object[err.start]:02x}")
+            )
+        except Exception as err:
+            out.append((None, f"unreadable Parquet value: {_one_line(err)}"))
+    return out
+
+
+def _one_line(err: BaseException) -> str:
+    """An exception as one short line: its first line, or its type when it has no text."""
+    lines = str(err).strip().splitlines()
+    text = lines[0].strip() if lines else type(err).__name__
+    return _printable(text, 200)
 
 
 _READERS = {
@@ -582,16 +879,20 @@ class AtomicFile:
     """A file written under a temporary name in the same folder and renamed into place on ``commit``.
 
     An interrupted run leaves no file at the target (the temporary one is removed), never a
-    truncated file that looks complete.
+    truncated file that looks complete.  The data is flushed to disk (``fsync``) before the rename
+    and the folder after it, so a crash of the machine leaves the old file or the new one.  A
+    symlink is written through: its target is replaced, the link stays.
     """
 
     def __init__(self, path: str) -> None:
-        self.path = os.path.abspath(path)
+        self.path = _resolve(path)
         folder = os.path.dirname(self.path)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{os.path.basename(self.path)}.", suffix=".tmp", dir=folder)
         self.file: BinaryIO = os.fdopen(fd, "wb")
 
     def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
         self.file.close()
         try:
             mode = os.stat(self.path).st_mode & 0o7777  # keep an existing file's permissions
@@ -601,15 +902,117 @@ class AtomicFile:
             mode = 0o666 & ~umask  # what open() would have given (mkstemp makes 0600)
         os.chmod(self.tmp, mode)
         os.replace(self.tmp, self.path)
+        _fsync_folder(os.path.dirname(self.path))
 
     def abort(self) -> None:
         try:
             self.file.close()
+        except OSError:
+            pass
         finally:
             try:
                 os.unlink(self.tmp)
             except FileNotFoundError:
                 pass
+
+
+class StreamFile:
+    """An output that is not a regular file — a FIFO, ``/dev/null``, a terminal — written directly,
+    as a shell redirection would: there is nothing to rename or remove.  ``/dev/stdout``,
+    ``/dev/fd/N`` and ``/proc/self/fd/N`` are this process's descriptors: they are duplicated, not
+    opened again, so a file the shell opened for appending (``>> log``) is appended to, not emptied."""
+
+    def __init__(self, path: str, descriptor: int | None = None) -> None:
+        self.path = path
+        if descriptor is not None:
+            self.file: BinaryIO = os.fdopen(os.dup(descriptor), "wb")
+        else:
+            self.file = open(path, "wb")  # noqa: SIM115 - closed by commit or abort
+
+    def commit(self) -> None:
+        self.file.close()
+
+    def abort(self) -> None:
+        try:
+            self.file.close()
+        except OSError:  # the reader of a FIFO went away
+            pass
+
+
+_FD_LINK = re.compile(r"/(?:proc/(self|thread-self|\d+)|dev)/fd/(\d+)|/dev/std(in|out|err)")
+_STD = {"in": 0, "out": 1, "err": 2}
+
+
+def open_output(path: str) -> AtomicFile | StreamFile:
+    """The output for ``-o path``: a regular file (new, existing, or a symlink's target) is written
+    atomically; a FIFO, a device or a descriptor (``/dev/stdout``) is written as a stream.
+
+    Raises ``OSError`` with a reason when the path cannot be written (a folder, a symlink loop).
+    """
+    kind, descriptor = _descriptor(path)
+    if kind:
+        return StreamFile(path, descriptor)
+    try:
+        mode = os.stat(path).st_mode  # follows symlinks
+    except FileNotFoundError:
+        mode = None  # a new file, or a symlink to a file still to be made
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "is a folder", path)
+        if not stat.S_ISREG(mode):
+            return StreamFile(path)
+    return AtomicFile(path)
+
+
+def _descriptor(path: str) -> tuple[bool, int | None]:
+    """Whether ``path`` is, or links through, ``/dev/stdout``, ``/dev/fd/N`` or ``/proc/PID/fd/N``,
+    and the descriptor's number when it is this process's.
+
+    Such a path names an open descriptor, maybe onto a file the shell opened for appending: it is
+    written to, never replaced.
+    """
+    current = os.path.abspath(path)
+    for _ in range(40):
+        match = _FD_LINK.fullmatch(current)
+        if match:
+            pid, number, std = match.groups()
+            if std is not None:
+                return True, _STD[std]
+            if pid in (None, "self", "thread-self") or int(pid) == os.getpid():
+                return True, int(number)
+            return True, None
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False, None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return False, None
+
+
+def _resolve(path: str) -> str:
+    """The file a path names: a symlink's final target (made if it does not exist yet)."""
+    path = os.path.abspath(path)
+    if not os.path.islink(path):
+        return path
+    try:
+        return os.path.realpath(path, strict=True)
+    except FileNotFoundError:  # a dangling link: make its target
+        return os.path.realpath(path)
+    # a symlink loop raises OSError (ELOOP) to the caller
+
+
+def _fsync_folder(folder: str) -> None:
+    """Make a rename in ``folder`` durable (not every system can open or sync a folder: then skip)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class _Counting:

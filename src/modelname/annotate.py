@@ -51,6 +51,7 @@ __all__ = [
     "NAME_COLUMNS",
     "AnnotateError",
     "AnnotateUsageError",
+    "AnnotateStopped",
 ]
 
 CACHE_SIZE = 65536
@@ -599,10 +600,19 @@ def _kind_of(value: Any) -> str:
 def _items(
     rows: Iterable[tuple[int, Any, str | None]], column: str | None, files: bool
 ) -> Iterator[tuple[Mapping[str, Any] | None, _Item]]:
-    """Each input row ``(line, value, error)`` → one (or, with ``files``, several) ``(input, item)``."""
+    """Each input row ``(line, value, error)`` → one (or, with ``files``, several) ``(input, item)``.
+
+    A row with an error is one error row; when it still has a value (text that had to be repaired, a
+    CSV row with too few cells) its name and columns are kept in that row.
+    """
     for line, value, error in rows:
         if error is not None:
-            yield None, (None, None, _NO_TAGS, None, None, error, line)
+            name = value if isinstance(value, str) else None
+            data = None
+            if isinstance(value, Mapping):
+                data = {k: v for k, v in value.items() if k != "siblings"}
+                name = _name_of(value, column)[1]
+            yield data, (name if isinstance(name, str) else None, None, _NO_TAGS, None, None, error, line)
             continue
         if isinstance(value, str):
             yield None, (value, None, _NO_TAGS, None, None, None, line)
@@ -612,13 +622,7 @@ def _items(
             continue
         siblings = value.get("siblings")
         data = {k: v for k, v in value.items() if k != "siblings"} if siblings is not None else value
-        if column is not None:
-            name, key = value.get(column), column
-        else:
-            key = next(
-                (k for k in NAME_COLUMNS if isinstance(value.get(k), str) and value.get(k)), None
-            ) or next((k for k in NAME_COLUMNS if k in value), "id")
-            name = value.get(key)
+        key, name = _name_of(value, column)
         if not isinstance(name, str) or not name:
             if _missing(name):
                 error = "record has no id" if column is None else f"record has no {column}"
@@ -637,6 +641,16 @@ def _items(
                 yield data, (name, None, tags, None, None, "file entry has no rfilename", line)
             else:
                 yield data, (name, path, tags, pipeline_tag, library_name, None, line)
+
+
+def _name_of(record: Mapping[str, Any], column: str | None) -> tuple[str, Any]:
+    """The key holding a record's name and its value: ``column``, else the first of :data:`NAME_COLUMNS`."""
+    if column is not None:
+        return column, record.get(column)
+    key = next((k for k in NAME_COLUMNS if isinstance(record.get(k), str) and record.get(k)), None) or next(
+        (k for k in NAME_COLUMNS if k in record), "id"
+    )
+    return key, record.get(key)
 
 
 def _missing(value: Any) -> bool:
@@ -667,15 +681,49 @@ def _sibling_paths(siblings: Any) -> list[str | None]:
 # --------------------------------------------------------------------------- running: one process or several
 
 
+PARENT_POLL = 1.0
+"""Seconds a worker waits for work before it checks that its parent is still alive."""
+
+
 def _worker_main(inbox: Any, outbox: Any, lang: str | None) -> None:
-    """A worker process: annotate the chunks it is sent until it is sent None."""
+    """A worker process: annotate the chunks it is sent until it is sent None, or its parent dies."""
+    import queue
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    parent = os.getppid()
+    _die_with_parent(parent)
     while True:
-        task = inbox.get()
+        try:
+            task = inbox.get(timeout=PARENT_POLL)
+        except queue.Empty:
+            if os.getppid() != parent:  # the parent was killed (SIGKILL): nobody will read the results
+                os._exit(1)
+            continue
         if task is None:
             return
         number, shard, items = task
         outbox.put((number, shard, _annotate_items(items, lang)))
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, ask the kernel to kill this process when its parent dies (``PR_SET_PDEATHSIG``).
+
+    Elsewhere the worker notices by polling ``os.getppid()`` between tasks.  If the parent died
+    before the request was made, exit now.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class _Workers:
@@ -697,8 +745,12 @@ class _Workers:
             ctx.Process(target=_worker_main, args=(inbox, self.outbox, lang), daemon=True)
             for inbox in self.inboxes
         ]
-        for proc in self.procs:
-            proc.start()
+        try:
+            for proc in self.procs:
+                proc.start()
+        except BaseException:  # stopped while starting them: stop those already running
+            self.close()
+            raise
 
     def run(self, pairs: Iterable[tuple[Any, _Item]]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
         jobs, it = self.jobs, iter(pairs)
@@ -747,10 +799,14 @@ class _Workers:
 
     def close(self) -> None:
         """Stop the workers: idle once every result is in, or abandoned (Ctrl-C, an error) — either way at once."""
-        for proc in self.procs:
+        started = [proc for proc in self.procs if proc.pid is not None]
+        for proc in started:
             proc.terminate()
-        for proc in self.procs:
-            proc.join()
+        for proc in started:
+            proc.join(timeout=10)
+            if proc.is_alive():  # stuck (in a system call?): SIGTERM was not enough
+                proc.kill()
+                proc.join()
         for q in (*self.inboxes, self.outbox):
             q.cancel_join_thread()
             q.close()
@@ -790,8 +846,7 @@ def annotate(
     ``lang`` (``en``/``zh``) adds explanations; ``jobs`` > 1 uses that many processes (0: all cores).
     Rows that cannot be read carry ``error`` rather than raising.
     """
-    rows = ((line, value, None) for line, value in enumerate(records, 1))
-    pairs = _items(rows, column, files)
+    pairs = _items(_checked(records), column, files)
     jobs = _jobs(jobs)
     workers = _Workers(jobs, lang) if jobs > 1 else None
     try:
@@ -800,6 +855,15 @@ def annotate(
     finally:
         if workers is not None:
             workers.close()
+
+
+def _checked(records: Iterable[Any], undecodable: bool = False) -> Iterator[tuple[int, Any, str | None]]:
+    """Numbered rows of the caller's values, each made writable (lone surrogates → U+FFFD) and flagged."""
+    from ._io import scrub
+
+    for line, value in enumerate(records, 1):
+        value, error = scrub(value, undecodable)
+        yield line, value, error
 
 
 def _name_column(columns: Sequence[str], column: str | None, label: str = "the table") -> str:
@@ -832,13 +896,12 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
     if isinstance(table, (pa.Table, pa.RecordBatch)):
         names = list(table.column_names)
         column = _name_column(names, column)
+        lists = [_pylist(table.column(c)) if c in names else (None, False) for c in (column, *_HUB_INPUTS)]
         annotation = _annotation_arrays(
-            table.column(column).to_pylist(),
-            *(
-                table.column(c).to_pylist() if c in names else None
-                for c in ("tags", "pipeline_tag", "library_name")
-            ),
+            *(values for values, _ in lists),
             lang=lang,
+            column=column,
+            undecodable=any(bad for _, bad in lists),
         )
         schema = output_schema(table.schema, lang=lang)
         arrays = [*table.columns, *annotation]
@@ -854,8 +917,9 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
         column = _name_column(names, column)
         annotation = _annotation_arrays(
             table[column].tolist(),
-            *(table[c].tolist() if c in names else None for c in ("tags", "pipeline_tag", "library_name")),
+            *(table[c].tolist() if c in names else None for c in _HUB_INPUTS),
             lang=lang,
+            column=column,
         )
         schema = output_schema(lang=lang)
         frame = pa.Table.from_arrays(annotation, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
@@ -867,6 +931,20 @@ def annotate_table(table: Any, column: str | None = None, *, lang: str | None = 
     )
 
 
+_HUB_INPUTS = ("tags", "pipeline_tag", "library_name")
+
+
+def _pylist(column: Any) -> tuple[list[Any], bool]:
+    """An Arrow column as Python values, and whether some text in it was not UTF-8 (decoded as surrogates)."""
+    try:
+        return column.to_pylist(), False
+    except UnicodeDecodeError:  # a string column whose bytes were never validated (``.view(pa.string())``)
+        import pyarrow as pa
+
+        raw = column.cast(pa.binary()).to_pylist()
+        return [v.decode("utf-8", "surrogateescape") if v is not None else None for v in raw], True
+
+
 def _annotation_arrays(
     names: list[Any],
     tags: list[Any] | None,
@@ -874,23 +952,21 @@ def _annotation_arrays(
     libraries: list[Any] | None,
     *,
     lang: str | None,
+    column: str = "id",
+    undecodable: bool = False,
 ) -> list[Any]:
     import pyarrow as pa
 
     from ._io import to_arrow_array
 
     n = len(names)
+    hub = tuple(zip(_HUB_INPUTS, (tags, pipeline_tags, libraries)))
     records = (
-        {
-            "id": names[i],
-            "tags": tags[i] if tags is not None else None,
-            "pipeline_tag": pipeline_tags[i] if pipeline_tags is not None else None,
-            "library_name": libraries[i] if libraries is not None else None,
-        }
+        {column: names[i], **{k: v[i] if v is not None else None for k, v in hub if k != column}}
         for i in range(n)
     )
-    rows = ((i, record, None) for i, record in enumerate(records, 1))
-    values = [_annotate_item(item, lang) for _, item in _items(rows, "id", False)]
+    rows = _checked(records, undecodable)
+    values = [_annotate_item(item, lang) for _, item in _items(rows, column, False)]
     width = len(COLUMNS) + (1 if lang else 0)
     columns = list(zip(*values))[:width] if values else [()] * width
     types = [_arrow_type(COLUMN_TYPES[c]) for c in COLUMNS] + ([pa.string()] if lang else [])
@@ -914,6 +990,14 @@ class AnnotateError(Exception):
 
 class AnnotateUsageError(AnnotateError, ValueError):
     """The request itself is wrong (unknown field, no name column, an input that cannot be opened)."""
+
+
+class AnnotateStopped(AnnotateError):
+    """A signal (SIGTERM, SIGHUP) stopped the run after it cleaned up; ``exit_status`` is 128 + its number."""
+
+    def __init__(self, message: str, signum: int) -> None:
+        super().__init__(message)
+        self.exit_status = 128 + signum
 
 
 class Summary(NamedTuple):
@@ -998,6 +1082,8 @@ class _HubReader:
         self.label = "the Hugging Face Hub"
 
     def __iter__(self) -> Iterator[tuple[int, Any, str | None]]:
+        from ._io import scrub
+
         try:
             listing = iter(self.api.list_models(**self.query))
         except TypeError as err:
@@ -1014,7 +1100,7 @@ class _HubReader:
                 raise AnnotateError(_hub_failure(err)) from None
             number += 1
             self.done = number
-            yield number, _hub_record(info), None
+            yield number, *scrub(_hub_record(info))
 
     def progress(self) -> tuple[int, int | None]:
         return self.done, self.total
@@ -1140,6 +1226,9 @@ def annotate_listing(
     if out_format == "parquet" and output in (None, "-") and sys.stdout.isatty():
         raise AnnotateUsageError("Parquet is not written to a terminal; use -o FILE.parquet or a pipe")
     readers: list[Any] = []
+    count = 0
+    target: Any = None
+    restore = _stop_on_signals()
     try:
         try:
             if hub is not None:
@@ -1166,6 +1255,7 @@ def annotate_listing(
                 chosen = _name_column(reader.columns, column, reader.label)
                 if column is None:
                     column = chosen
+                reader.name_column = column  # a CSV reader checks that no name cell spans lines
         all_columns = [_passthrough_name(c) for c in passthrough] + list(COLUMNS)
         if lang:
             all_columns.append("explanations")
@@ -1190,16 +1280,17 @@ def annotate_listing(
             rows = itertools.islice(rows, limit)
         pairs = _items(rows, column, files)
 
-        target = None
+        dest = "standard output"
         if output not in (None, "-"):
+            dest = output  # type: ignore[assignment]
             try:
-                target = _io.AtomicFile(output)  # type: ignore[arg-type]
+                target = _io.open_output(dest)  # a regular file atomically; a FIFO or device as a stream
             except OSError as err:
-                raise AnnotateError(f"cannot write {output}: {err.strerror}") from None
+                raise AnnotateError(f"cannot write {dest}: {_reason(err)}") from None
         stream = target.file if target is not None else _io.stdout_binary()
         jobs = _jobs(jobs)
         workers = _Workers(jobs, lang) if jobs > 1 else None  # started before any thread (the progress bar)
-        count = errors = recognized = 0
+        errors = recognized = 0
         error_at, recognized_at = COLUMNS.index("error"), COLUMNS.index("recognized")
         n_values = len(COLUMNS) + (1 if lang else 0)
         try:
@@ -1228,27 +1319,92 @@ def annotate_listing(
                     else:
                         full = values[:n_values]  # type: ignore[assignment]
                     row = pick(full)
-                    writer.write((row,) if single else row)
+                    try:
+                        writer.write((row,) if single else row)
+                    except BrokenPipeError:
+                        raise
+                    except OSError as err:  # a full disk, a lost network share
+                        raise AnnotateError(f"cannot write {dest}: {_reason(err)}") from None
                     if bar is not None and count % 512 == 0:
                         bar.update(count)
             finally:
                 if bar is not None:
                     bar.__exit__(None, None, None)
-            writer.close()
-            if target is not None:
-                target.commit()
-                target = None
-        except BrokenPipeError:
-            _quiet_broken_pipe()
+            try:
+                writer.close()
+                if target is not None:
+                    target.commit()
+                    target = None
+            except BrokenPipeError:
+                raise
+            except OSError as err:
+                raise AnnotateError(f"cannot write {dest}: {_reason(err)}") from None
+        except BrokenPipeError:  # the reader of standard output or of a FIFO went away
+            if target is None:
+                _quiet_broken_pipe()
         finally:
             if workers is not None:
                 workers.close()
             if target is not None:
                 target.abort()
         return Summary(count, count - errors, errors, recognized)
+    except _Stopped as stop:
+        name = signal.Signals(stop.signum).name
+        if isinstance(target, _io.AtomicFile):
+            message = f"stopped by {name}: nothing written to {output} (its temporary file is removed)"
+        else:
+            message = f"stopped by {name} after {count} rows: the output is incomplete"
+        raise AnnotateStopped(message, stop.signum) from None
+    except _io.InputError as err:  # an input became unreadable midway (Parquet lying about its rows)
+        raise AnnotateError(str(err)) from None
+    except OSError as err:  # reading failed (an I/O error on the input's disk)
+        raise AnnotateError(f"cannot read the input: {_reason(err)}") from None
     finally:
         for reader in readers:
             reader.close()
+        restore()
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or str(err) or type(err).__name__
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: raised where the main thread is, so every ``finally`` cleans up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Stopped` until the returned function is called.
+
+    Only signals left at their default (which would kill the process and orphan its workers and
+    temporary file) are taken: ``nohup``'s ignored SIGHUP stays ignored.  After the first signal the
+    others are ignored, so the cleanup is not itself interrupted.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    taken: dict[int, Any] = {}
+
+    def stop(signum: int, frame: Any) -> None:
+        for sig in taken:
+            signal.signal(sig, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+            taken[sig] = signal.signal(sig, stop)
+
+    def restore() -> None:
+        for sig, old in taken.items():
+            signal.signal(sig, old)
+
+    return restore
 
 
 def _quiet_broken_pipe() -> None:

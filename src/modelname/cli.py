@@ -231,7 +231,7 @@ def annotate_command(
         raise click.UsageError(str(err)) from None
     except AnnotateError as err:
         click.echo(f"modelname: {err}", err=True)
-        sys.exit(1)
+        sys.exit(getattr(err, "exit_status", 1))  # 128 + the signal's number when stopped by one
     if not quiet:
         click.echo(str(summary), err=True)
     if strict and summary.errors:

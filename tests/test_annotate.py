@@ -18,12 +18,24 @@ from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
 
 import modelname
-from modelname import annotate as annotate_module  # the function: the module is sys.modules[...]
+from modelname import annotate as annotate_function
 from modelname.cli import cli
 
 HUB = FIXTURES / "hub"
-A = sys.modules["modelname.annotate"]
-import modelname._io as IO
+import modelname._annotate as A
+from modelname._annotate import columns as C
+from modelname._annotate import csv_input, json_array, outputs, parquet_input, records
+from modelname._annotate import workers as W
+
+IO = types.SimpleNamespace(
+    JSONArrayReader=json_array.JSONArrayReader,
+    CSVReader=csv_input.CSVReader,
+    ParquetReader=parquet_input.ParquetReader,
+    scrub=records.scrub,
+    open_output=outputs.open_output,
+    StreamFile=outputs.StreamFile,
+    _descriptor=outputs._descriptor,
+)
 
 
 def run(*args: str, input: str | bytes | None = None):
@@ -494,9 +506,9 @@ def test_parquet_in_and_out(tmp_path):
     assert table.num_rows == 10
     assert table.schema.names[11:] == list(A.COLUMNS)
     for column in A.COLUMNS:
-        assert table.schema.field(column).type == A.OUTPUT_SCHEMA.field(column).type, column
+        assert table.schema.field(column).type == A.output_schema().field(column).type, column
     assert str(table.schema.field("tags").type) == "list<element: string>"
-    assert table.schema.field("downloads").type == A.OUTPUT_SCHEMA.field("line").type  # int64
+    assert table.schema.field("downloads").type == A.output_schema().field("line").type  # int64
     # read it back: Parquet in, with its own columns passed through
     again = rows(run(str(out), "--fields", "id,input_family,family,input_line,line").stdout)
     assert again[0] == {
@@ -540,7 +552,7 @@ def test_format_option_beats_the_extension(tmp_path):
 def test_output_file_is_written_atomically(tmp_path, monkeypatch):
     out = tmp_path / "rows.jsonl"
     out.write_text("old\n")
-    real = A._annotate_item
+    real = W._annotate_item
     seen = []
 
     def failing(item, lang):
@@ -549,12 +561,12 @@ def test_output_file_is_written_atomically(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real(item, lang)
 
-    monkeypatch.setattr(A, "_annotate_item", failing)
+    monkeypatch.setattr(W, "_annotate_item", failing)
     result = CliRunner().invoke(cli, ["annotate", "-o", str(out)], input="a-7B\nb-7B\nc-7B\nd-7B\n")
     assert result.exit_code == 1  # click: Aborted!
     assert out.read_text() == "old\n"  # untouched, not truncated
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rows.jsonl"]  # no temporary file left
-    monkeypatch.setattr(A, "_annotate_item", real)
+    monkeypatch.setattr(W, "_annotate_item", real)
     assert run("-o", str(out), "--fields", "name", input="a-7B\n").exit_code == 0
     assert out.read_text() == '{"name": "a-7B"}\n'
 
@@ -571,7 +583,7 @@ def test_new_output_file_gets_ordinary_permissions(tmp_path):
 
 
 def test_jobs_give_the_same_rows_in_the_same_order(monkeypatch):
-    monkeypatch.setattr(A, "CHUNK_SIZE", 3)  # many chunks, each shared out among the workers
+    monkeypatch.setattr(W, "CHUNK_SIZE", 3)  # many chunks, each shared out among the workers
     one = run(str(HUB / "full.json"), "--files")
     two = run(str(HUB / "full.json"), "--files", "--jobs", "2")
     assert two.exit_code == 0
@@ -583,18 +595,18 @@ def test_jobs_give_the_same_rows_in_the_same_order(monkeypatch):
 
 def test_repeated_names_are_parsed_once(monkeypatch):
     calls = []
-    real = A.parse_uncached
+    real = C.parse_uncached
 
     def counting(name):
         calls.append(name)
         return real(name)
 
-    A._flat.cache_clear()
-    monkeypatch.setattr(A, "parse_uncached", counting)
+    C._flat.cache_clear()
+    monkeypatch.setattr(C, "parse_uncached", counting)
     out = list(modelname.annotate(["Zephyr-7B-beta"] * 50 + ["Zephyr-7B-alpha"] * 50))
     assert len(out) == 100
     assert sorted(calls) == ["Zephyr-7B-alpha", "Zephyr-7B-beta"]
-    A._flat.cache_clear()
+    C._flat.cache_clear()
 
 
 def test_progress_bar_only_on_a_terminal():
@@ -774,7 +786,7 @@ def test_annotate_library_rows_are_typed_and_in_order():
     flat = out[2].to_dict()
     assert list(flat)[:3] == ["modelId", "input_name", "name"]
     assert (flat["input_name"], flat["name"]) == ("x", "gpt-4o")
-    assert annotate_module is modelname.annotate
+    assert annotate_function is modelname.annotate
 
 
 def test_annotate_library_files_and_jobs():
@@ -787,7 +799,7 @@ def test_annotate_library_files_and_jobs():
 
 def test_output_schema_matches_columns():
     pa = pytest.importorskip("pyarrow")
-    schema = A.OUTPUT_SCHEMA
+    schema = A.output_schema()
     assert schema.names == list(A.COLUMNS)
     assert schema.field("parameters_total").type == pa.int64()
     assert schema.field("quantization_bits").type == pa.float64()

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,10 +38,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import modelname
-import modelname._io as IO
+import modelname._annotate as A
+from modelname._annotate import csv_input, json_array, outputs, parquet_input, records
+from modelname._annotate import workers as W
 from modelname.cli import cli
 
-A = sys.modules["modelname.annotate"]
+IO = types.SimpleNamespace(
+    JSONArrayReader=json_array.JSONArrayReader,
+    CSVReader=csv_input.CSVReader,
+    ParquetReader=parquet_input.ParquetReader,
+    scrub=records.scrub,
+    open_output=outputs.open_output,
+    StreamFile=outputs.StreamFile,
+    _descriptor=outputs._descriptor,
+)
 ROWS = int(os.environ.get("HOSTILE_ROWS", "300"))
 SEEDS = range(int(os.environ.get("HOSTILE_SEEDS", "2")))
 LINUX = sys.platform.startswith("linux") and os.path.isdir("/proc/self")
@@ -364,7 +375,7 @@ def test_generated_listing_keeps_every_row_and_flags_the_bad_ones(tmp_path, fmt,
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_generated_listing_with_jobs_gives_the_same_rows(tmp_path, seed, monkeypatch):
-    monkeypatch.setattr(A, "CHUNK_SIZE", 37)
+    monkeypatch.setattr(W, "CHUNK_SIZE", 37)
     rng = random.Random(f"jobs-{seed}")
     listing = gen_jsonl(rng, ROWS)
     path = tmp_path / "listing.jsonl"
@@ -882,11 +893,10 @@ def test_workers_die_with_a_killed_parent(tmp_path):
 def test_workers_notice_a_dead_parent_without_prctl(tmp_path):
     """The portable way: a worker polls its parent's pid between tasks (here PR_SET_PDEATHSIG is off)."""
     script = (
-        "import sys, modelname.annotate as A\n"
-        "A = sys.modules['modelname.annotate']\n"
-        "A._die_with_parent = lambda parent: None\n"
-        "A.PARENT_POLL = 0.2\n"
-        "w = A._Workers(2, None)\n"
+        "import sys, modelname._annotate.workers as W\n"
+        "W._die_with_parent = lambda parent: None\n"
+        "W.PARENT_POLL = 0.2\n"
+        "w = W._Workers(2, None)\n"
         "print('ready', flush=True)\n"
         "sys.stdin.read()\n"
     )
@@ -906,11 +916,11 @@ def test_workers_notice_a_dead_parent_without_prctl(tmp_path):
     reason="SIGTERM is taken by the test runner",
 )
 def test_a_second_sigterm_does_not_interrupt_the_cleanup():
-    restore = A._stop_on_signals()
+    restore = W._stop_on_signals()
     try:
         handler = signal.getsignal(signal.SIGTERM)
         assert callable(handler), "SIGTERM not taken: sending it would end the test run"
-        with pytest.raises(A._Stopped):
+        with pytest.raises(W._Stopped):
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(5)  # the signal is handled at the next bytecode: this never completes
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN  # ignored while cleaning up

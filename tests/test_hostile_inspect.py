@@ -30,8 +30,8 @@ from click.testing import CliRunner
 
 import modelname
 from modelname import _gguf_header
-from modelname.cli import cli
 from modelname._inspect import InspectError, Inspection, inspect
+from modelname.cli import cli
 
 np = pytest.importorskip("numpy")
 gguf = pytest.importorskip("gguf")

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 import modelname
-from modelname.cli import cli
 from modelname._inspect import InspectError, Mismatch, inspect
+from modelname.cli import cli
 
 np = pytest.importorskip("numpy")
 gguf = pytest.importorskip("gguf")

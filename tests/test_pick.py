@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 import modelname
-from modelname.cli import cli
 from modelname._pick import parse_file_size, pick, read_listing
+from modelname.cli import cli
 
 GiB = 2**30
 PREFIX = "Qwen_Qwen2.5-VL-32B-Instruct"

@@ -204,7 +204,7 @@ def annotate_command(
     records, CSV/TSV or Parquet; - or nothing reads standard input.  Rows that cannot be read are
     kept, with an error column; a summary goes to standard error.
     """
-    from .annotate import AnnotateError, AnnotateUsageError, annotate_listing, hub_query
+    from ._annotate import AnnotateError, AnnotateUsageError, annotate_listing, hub_query
 
     if (hub or hub_search) and inputs:
         raise click.UsageError("give INPUT files or --hub/--hub-search, not both")
@@ -248,23 +248,6 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _figure_lines(est) -> list[str]:  # type: ignore[no-untyped-def]
-    """One aligned line per part of a memory estimate: GB, GiB, exact/approximate, why."""
-    rows = [("weights", est.weights)]
-    if est.projector is not None:
-        rows.append(("projector", est.projector))
-    rows += [("KV cache", est.kv_cache), ("overhead", est.overhead), ("total", est.total)]
-    lines = []
-    for label, fig in rows:
-        if fig.bytes is None:
-            lines.append(f"  {label:<10} {'—':>9}  {'':>10}  {'':<11}  {fig.why}")
-        else:
-            kind = "exact" if fig.exact else "approximate"
-            lines.append(f"  {label:<10} {fig.gb:>6.2f} GB  {fig.gib:>6.2f} GiB  {kind:<11}  {fig.why}")
-    lines += [f"  note: {n}" for n in est.notes]
-    return lines
-
-
 @cli.command(context_settings=CONTEXT)
 @click.argument("name")
 @click.option(
@@ -284,7 +267,7 @@ def fit(name: str, memory: str, context: int | None, as_json: bool) -> None:
     GGUF/safetensors file, whose header gives exact numbers.  Exit status: 0 fits, 1 does not
     fit, 3 unknown (the name lacks the size, quantization or attention shape), 2 bad input.
     """
-    from .memory import format_bytes, parse_memory
+    from .memory import parse_memory
 
     try:
         parse_memory(memory)
@@ -310,15 +293,9 @@ def fit(name: str, memory: str, context: int | None, as_json: bool) -> None:
         out = {"name": name, **result.model_dump(mode="json"), "estimate": est.model_dump(mode="json")}
         click.echo(json.dumps(out, ensure_ascii=False))
     else:
-        verdict = {
-            "fits": "fits in",
-            "does not fit": "does not fit in",
-            "unknown": "cannot tell whether it fits in",
-        }
-        click.echo(f"{name}: {verdict[result.verdict]} {format_bytes(result.budget.bytes or 0)}")
-        click.echo(f"  {result.why}")
-        for line in _figure_lines(est):
-            click.echo(line)
+        from .render import fit_lines
+
+        click.echo("\n".join(fit_lines(name, est, result)))
     sys.exit(EXIT_FIT[result.verdict])
 
 
@@ -350,7 +327,6 @@ def pick_command(  # type: ignore[no-untyped-def]
     models count as one, projectors (mmproj) come with their model, other files are ignored.
     Exit status: 0 a file was chosen, 1 nothing fits, 2 bad input.
     """
-    from .memory import format_bytes
     from ._pick import pick, read_listing
 
     try:
@@ -360,29 +336,10 @@ def pick_command(  # type: ignore[no-untyped-def]
         _fail(str(err), 2)
     if as_json:
         click.echo(json.dumps(choice.model_dump(mode="json"), ensure_ascii=False))
-        sys.exit(0 if choice.chosen else 1)
-    if choice.chosen:
-        label = "download"
-        for f in (*choice.files, *([choice.mmproj] if choice.mmproj else [])):
-            click.echo(f"{label:<9} {f}")
-            label = ""
-        if choice.total_bytes is not None:
-            click.echo(f"{'':<9} {format_bytes(choice.total_bytes)} in all")
     else:
-        click.echo(f"nothing fits in {format_bytes(choice.budget.bytes or 0)}")
-    label = "why"
-    for reason in choice.reasons:
-        click.echo(f"{label:<9} {reason}")
-        label = ""
-    label = "rejected"
-    for r in choice.rejected:
-        more = f" (+{r.parts - 1} more part{'s' if r.parts > 2 else ''})" if r.parts > 1 else ""
-        click.echo(f"{label:<9} {r.file}{more}: {r.why}")
-        label = ""
-    label = "ignored"
-    for r in choice.ignored:
-        click.echo(f"{label:<9} {r.file}: {r.why}")
-        label = ""
+        from .render import pick_lines
+
+        click.echo("\n".join(pick_lines(choice)))
     sys.exit(0 if choice.chosen else 1)
 
 
@@ -417,63 +374,10 @@ def inspect_command(paths: tuple[str, ...], as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(info.model_dump(mode="json"), ensure_ascii=False))
         else:
-            _render_inspection(info)
+            from .render import inspection_lines
+
+            click.echo("\n".join(inspection_lines(info)))
     sys.exit(1 if failed else 0)
-
-
-def _render_inspection(info) -> None:  # type: ignore[no-untyped-def]
-    from .memory import format_bytes
-
-    head = [info.format.upper() + (f" v{info.format_version}" if info.format_version else "")]
-    head += [x for x in (info.architecture, info.file_type) if x]
-    if info.parameters is not None:
-        head.append(f"{info.parameters:,} parameters")
-    click.echo(f"{info.name}   {' · '.join(head)}")
-    rows: list[tuple[str, str]] = []
-    if info.general_name:
-        rows.append(("name", f"{info.general_name} (general.name)"))
-    if info.size_label:
-        rows.append(("size label", f"{info.size_label} (general.size_label)"))
-    if info.file_type:
-        rows.append(("file type", f"{info.file_type} (general.file_type {info.file_type_id})"))
-    if info.role and info.role != "model":
-        rows.append(("role", info.role))
-    if info.context_length:
-        rows.append(("context", f"{info.context_length:,} tokens"))
-    if info.layers:
-        shape = f"{info.layers} layers"
-        if info.attention_heads:
-            shape += (
-                f", {info.attention_heads} attention heads, {info.kv_heads} KV heads of {info.key_length}"
-            )
-        if info.experts:
-            shape += f", {info.experts} experts ({info.experts_used} per token)"
-        rows.append(("shape", shape))
-    if info.tensor_types:
-        mix = ", ".join(
-            f"{t.type} {t.tensors} ({format_bytes(t.bytes).split(' (')[0]})" for t in info.tensor_types
-        )
-        rows.append(("tensors", f"{info.tensor_count:,}: {mix}"))
-    if info.weight_bytes is not None:
-        bpw = f", {info.bits_per_weight:g} bits per weight" if info.bits_per_weight else ""
-        rows.append(("weights", f"{info.weight_bytes:,} bytes = {format_bytes(info.weight_bytes)}{bpw}"))
-    if info.kv_cache_bytes_per_token is not None:
-        rows.append(("KV cache", f"{info.kv_cache_bytes_per_token:,} bytes per token ({info.kv_cache_why})"))
-    if info.shard_total:
-        rows.append(("shard", f"part {info.shard_index} of {info.shard_total}"))
-    files = f"{len(info.files)} files, " if len(info.files) > 1 else ""
-    rows.append(("on disk", f"{files}{format_bytes(info.size_bytes)}"))
-    if info.mismatches:
-        for mm in info.mismatches:
-            rows.append(
-                ("MISMATCH", f"{mm.field}: the name says {mm.name_says}, the file says {mm.file_says}")
-            )
-    else:
-        checked = info.format in ("gguf", "safetensors")
-        rows.append(("check", "the name agrees with the file" if checked else "the name was not checked"))
-    rows += [("note", n) for n in info.notes]
-    for label, text in rows:
-        click.echo(f"  {label:<10} {text}")
 
 
 def _expand(names: tuple[str, ...]) -> list[str]:

@@ -1,25 +1,42 @@
-"""Terminal output for ``modelname explain`` (rich tables, English or Chinese)."""
+"""All terminal output: explain's tables (rich, English or Chinese), vocab listings, single terms,
+fit verdicts, pick choices, inspect reports and annotate's progress bar.  The commands in cli.py
+call the library and hand the result here; rich is imported only when a table or bar is drawn."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .explain import FIELD_LABELS, GUESS_EN
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ._inspect import Inspection
+    from ._pick import Choice
+    from .memory import Fit, MemoryEstimate
     from .model import ModelName
     from .terms import Term
 
-__all__ = ["render_name", "render_term", "render_vocab", "summary"]
+__all__ = [
+    "render_name",
+    "render_term",
+    "render_vocab",
+    "summary",
+    "ProgressBar",
+    "fit_lines",
+    "pick_lines",
+    "inspection_lines",
+]
 
 _GUESS = {"en": "guess", "zh": "推测"}
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
@@ -43,6 +60,9 @@ def summary(m: ModelName) -> str:
 
 
 def render_name(m: ModelName, lang: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     console = _console()
     zh = lang == "zh"
     title = Text(m.name, style="bold")
@@ -65,6 +85,8 @@ def render_name(m: ModelName, lang: str) -> None:
 
 
 def render_term(term: Term, lang: str) -> None:
+    from rich.text import Text
+
     console = _console()
     zh = lang == "zh"
     kinds_zh = {
@@ -87,8 +109,11 @@ def render_term(term: Term, lang: str) -> None:
     console.print()
 
 
-def render_vocab(table: str, rows: tuple[dict, ...], lang: str) -> None:
+def render_vocab(table: str, rows: tuple[Any, ...], lang: str) -> None:
     """A table of entries: name, spellings, and the explanation in the chosen language."""
+    from rich.table import Table
+    from rich.text import Text
+
     console = _console()
     zh = lang == "zh"
     grid = Table(box=None, show_header=True, padding=(0, 1), pad_edge=False, header_style="bold")
@@ -108,3 +133,173 @@ def render_vocab(table: str, rows: tuple[dict, ...], lang: str) -> None:
         grid.add_row(name, ", ".join(dict.fromkeys(spellings)), row.zh if zh else row.en)
     console.print(grid)
     console.print(Text(f"{len(rows)} {'条' if zh else 'entries'}", style="dim"))
+
+
+class ProgressBar:
+    """A progress bar on stderr (rows, rows/s, ETA from bytes read) — only when stderr is a terminal."""
+
+    EVERY = 0.2  # seconds between refreshes
+
+    def __init__(self, readers: Sequence[Any]) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.readers = readers
+        totals = [r.progress()[1] for r in readers]
+        self.total = None if any(t is None for t in totals) else sum(totals)  # type: ignore[arg-type]
+        self.bar = Progress(
+            TextColumn("annotating"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rows]:,} rows · {task.fields[rate]:,.0f} rows/s"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(file=sys.stderr),
+            transient=True,
+        )
+        self.task = self.bar.add_task("annotate", total=1000 if self.total else None, rows=0, rate=0.0)
+        self.start = self.last = time.monotonic()
+        self.read = 0  # rows taken from the readers so far (ahead of those written by the work in flight)
+
+    def __enter__(self) -> ProgressBar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def update(self, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.last < self.EVERY:
+            return
+        self.last = now
+        rate = rows / (now - self.start) if now > self.start else 0.0
+        completed = None
+        if self.total:
+            fraction = sum(r.progress()[0] for r in self.readers) / self.total
+            completed = 1000 * min(1.0, fraction * rows / max(self.read, 1))
+        self.bar.update(self.task, completed=completed, rows=rows, rate=rate)
+
+    def counting(self, pairs: Iterable[Any]) -> Iterator[Any]:
+        for pair in pairs:
+            self.read += 1
+            yield pair
+
+
+# --------------------------------------------------------------------------- fit, pick, inspect
+
+
+_VERDICTS = {
+    "fits": "fits in",
+    "does not fit": "does not fit in",
+    "unknown": "cannot tell whether it fits in",
+}
+
+
+def fit_lines(name: str, est: MemoryEstimate, result: Fit) -> list[str]:
+    """The verdict, why, and one aligned line per part of the estimate."""
+    from .memory import format_bytes
+
+    head = f"{name}: {_VERDICTS[result.verdict]} {format_bytes(result.budget.bytes or 0)}"
+    return [head, f"  {result.why}", *_figure_lines(est)]
+
+
+def _figure_lines(est: MemoryEstimate) -> list[str]:
+    """One aligned line per part of a memory estimate: GB, GiB, exact/approximate, why."""
+    rows = [("weights", est.weights)]
+    if est.projector is not None:
+        rows.append(("projector", est.projector))
+    rows += [("KV cache", est.kv_cache), ("overhead", est.overhead), ("total", est.total)]
+    lines = []
+    for label, fig in rows:
+        if fig.bytes is None:
+            lines.append(f"  {label:<10} {'—':>9}  {'':>10}  {'':<11}  {fig.why}")
+        else:
+            kind = "exact" if fig.exact else "approximate"
+            lines.append(f"  {label:<10} {fig.gb:>6.2f} GB  {fig.gib:>6.2f} GiB  {kind:<11}  {fig.why}")
+    lines += [f"  note: {n}" for n in est.notes]
+    return lines
+
+
+def pick_lines(choice: Choice) -> list[str]:
+    """What to download (or that nothing fits), why, and every file rejected or ignored."""
+    from .memory import format_bytes
+
+    lines: list[str] = []
+    if choice.chosen:
+        files = (*choice.files, *([choice.mmproj] if choice.mmproj else []))
+        lines += [f"{'download' if i == 0 else '':<9} {f}" for i, f in enumerate(files)]
+        if choice.total_bytes is not None:
+            lines.append(f"{'':<9} {format_bytes(choice.total_bytes)} in all")
+    else:
+        lines.append(f"nothing fits in {format_bytes(choice.budget.bytes or 0)}")
+    lines += [f"{'why' if i == 0 else '':<9} {reason}" for i, reason in enumerate(choice.reasons)]
+    for i, r in enumerate(choice.rejected):
+        more = f" (+{r.parts - 1} more part{'s' if r.parts > 2 else ''})" if r.parts > 1 else ""
+        lines.append(f"{'rejected' if i == 0 else '':<9} {r.file}{more}: {r.why}")
+    lines += [f"{'ignored' if i == 0 else '':<9} {r.file}: {r.why}" for i, r in enumerate(choice.ignored)]
+    return lines
+
+
+def inspection_lines(info: Inspection) -> list[str]:
+    """What a file's header says, one labelled line per part, and every mismatch with its name."""
+    from .memory import format_bytes
+
+    head = [info.format.upper() + (f" v{info.format_version}" if info.format_version else "")]
+    head += [x for x in (info.architecture, info.file_type) if x]
+    if info.parameters is not None:
+        head.append(f"{info.parameters:,} parameters")
+    lines = [f"{info.name}   {' · '.join(head)}"]
+    rows: list[tuple[str, str]] = []
+    if info.general_name:
+        rows.append(("name", f"{info.general_name} (general.name)"))
+    if info.size_label:
+        rows.append(("size label", f"{info.size_label} (general.size_label)"))
+    if info.file_type:
+        rows.append(("file type", f"{info.file_type} (general.file_type {info.file_type_id})"))
+    if info.role and info.role != "model":
+        rows.append(("role", info.role))
+    if info.context_length:
+        rows.append(("context", f"{info.context_length:,} tokens"))
+    if info.layers:
+        shape = f"{info.layers} layers"
+        if info.attention_heads:
+            shape += (
+                f", {info.attention_heads} attention heads, {info.kv_heads} KV heads of {info.key_length}"
+            )
+        if info.experts:
+            shape += f", {info.experts} experts ({info.experts_used} per token)"
+        rows.append(("shape", shape))
+    if info.tensor_types:
+        mix = ", ".join(
+            f"{t.type} {t.tensors} ({format_bytes(t.bytes).split(' (')[0]})" for t in info.tensor_types
+        )
+        rows.append(("tensors", f"{info.tensor_count:,}: {mix}"))
+    if info.weight_bytes is not None:
+        bpw = f", {info.bits_per_weight:g} bits per weight" if info.bits_per_weight else ""
+        rows.append(("weights", f"{info.weight_bytes:,} bytes = {format_bytes(info.weight_bytes)}{bpw}"))
+    if info.kv_cache_bytes_per_token is not None:
+        rows.append(("KV cache", f"{info.kv_cache_bytes_per_token:,} bytes per token ({info.kv_cache_why})"))
+    if info.shard_total:
+        rows.append(("shard", f"part {info.shard_index} of {info.shard_total}"))
+    files = f"{len(info.files)} files, " if len(info.files) > 1 else ""
+    rows.append(("on disk", f"{files}{format_bytes(info.size_bytes)}"))
+    if info.mismatches:
+        for mm in info.mismatches:
+            rows.append(
+                ("MISMATCH", f"{mm.field}: the name says {mm.name_says}, the file says {mm.file_says}")
+            )
+    else:
+        checked = info.format in ("gguf", "safetensors")
+        rows.append(("check", "the name agrees with the file" if checked else "the name was not checked"))
+    rows += [("note", n) for n in info.notes]
+    lines += [f"  {label:<10} {text}" for label, text in rows]
+    return lines

@@ -278,6 +278,8 @@ class Function(Row):
     """How the function is written in a canonical name (``Instruct``, ``Tool-Use``)."""
     chat: bool = False
     """A model with this function generates text: its category is ``chat`` unless something says otherwise."""
+    pipeline_tags: tuple[str, ...] = ()
+    """Hugging Face Hub ``pipeline_tag`` values that imply this function (``image-text-to-text`` → vision)."""
 
 
 class Category(Row):

@@ -1,0 +1,50 @@
+"""The code keeps the shape docs/architecture.md describes: no import circles, no function longer
+than a screen, and the CLI imports no reading machinery for --help."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("shape", ROOT / "scripts" / "shape.py")
+shape = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(shape)
+
+LONGEST = 80  # lines: a screen
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    assert shape.cycles(shape.graph()) == []
+
+
+def test_the_reading_stages_do_not_import_what_reads_their_result():
+    graph = shape.graph()
+    downstream = {"modelname.model", "modelname.explain", "modelname.canonical", "modelname.memory"}
+    for name, targets in graph.items():
+        if name.startswith("modelname._read") or name.startswith("modelname.tables"):
+            assert not targets & downstream, (name, targets & downstream)
+
+
+def test_no_function_is_longer_than_a_screen():
+    long = [
+        (n, f"{name}.{fn}")
+        for name, path in shape.modules().items()
+        for n, fn in shape.functions(path)
+        if n > LONGEST
+    ]
+    assert long == []
+
+
+def test_help_does_not_load_the_tables_or_the_reader():
+    code = (
+        "import sys\n"
+        "from modelname.cli import cli\n"
+        "try:\n    cli(['--help'], standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('modelname._read', 'modelname.tables', 'rich', 'lark'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -286,7 +286,11 @@ def test_read_listing_formats():
         read_listing("Model-7B-Q8_0.gguf big\n")
     with pytest.raises(ValueError, match="no 'siblings'"):
         read_listing('{"id": "x"}')
-    assert parse_file_size("19.85 GB") == 19_850_000_000 and parse_file_size("12") == 12 and parse_file_size("x") is None
+    assert (
+        parse_file_size("19.85 GB") == 19_850_000_000
+        and parse_file_size("12") == 12
+        and parse_file_size("x") is None
+    )
 
 
 def test_bad_entries():

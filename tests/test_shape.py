@@ -48,3 +48,11 @@ def test_help_does_not_load_the_tables_or_the_reader():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_public_name_loads_from_its_module():
+    import modelname
+
+    assert set(modelname.__all__) == {*modelname._WHERE, "__version__"}
+    for name in modelname._WHERE:
+        assert getattr(modelname, name) is not None

@@ -52,7 +52,31 @@ _WHERE = {
     "InspectError": "._inspect",
 }
 
-__all__ = [*_WHERE, "__version__"]
+__all__ = [
+    "parse",
+    "ModelName",
+    "InvalidModelName",
+    "Parameters",
+    "Quantization",
+    "Format",
+    "Shard",
+    "Distill",
+    "Resolved",
+    "Explanation",
+    "annotate",
+    "annotate_table",
+    "annotate_batches",
+    "output_schema",
+    "COLUMNS",
+    "AnnotatedRow",
+    "MemoryEstimate",
+    "pick",
+    "Choice",
+    "inspect",
+    "Inspection",
+    "InspectError",
+    "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:  # PEP 562: a public name loads its module on first use

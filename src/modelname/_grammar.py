@@ -20,7 +20,6 @@ Pipeline (all private; the public entry point is :func:`modelname.parse`)::
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -452,15 +451,19 @@ def check(text: str) -> str:
         raise InvalidModelName.at(
             MAX_LENGTH, f"the name is {len(text)} characters long; at most {MAX_LENGTH} are accepted", text
         )
-    for i, ch in enumerate(text):
-        if ch < " " or ch == "\x7f" or (ch > "\x7f" and unicodedata.category(ch) in ("Cc", "Cs")):
-            raise InvalidModelName.at(i, f"control character {ch!r} in the name", text)
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise InvalidModelName.at(bad.start(), f"control character {bad.group()!r} in the name", text)
     stripped = text.strip(" ")
     if not stripped:
         raise InvalidModelName.at(0, "the name is empty", text)
-    if not any(ch.isalnum() for ch in stripped):
+    if _ALNUM.search(stripped) is None:
         raise InvalidModelName.at(0, "the name has no letters or digits", text)
     return stripped
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # Unicode categories Cc and Cs
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
 def skeleton(text: str) -> Skeleton:

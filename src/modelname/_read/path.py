@@ -29,6 +29,8 @@ __all__ = ["read_path", "read_dotted_prefixes", "read_embedded_namespace"]
 
 def read_path(skel: Skeleton, r: Reading, v: Vocabulary) -> None:
     """The URL host and the folders before the name → ``provider`` and ``organization``."""
+    if skel.url is None and not skel.namespaces:
+        return
     names = [p.text[:-1] for p in skel.namespaces]
     prefix: list[str] = []
     if skel.url is not None:

@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 from click.testing import CliRunner
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 import modelname
 from modelname.cli import cli
@@ -228,7 +228,7 @@ def test_every_architecture_row_validates():
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids))
     for row in rows:
-        arch = Architecture.model_validate(row)  # extra="forbid": a misspelt key fails
+        arch = TypeAdapter(Architecture).validate_python(row)  # extra="forbid": a misspelt key fails
         assert arch.source.startswith("https://huggingface.co/"), arch.id
         assert arch.attention_heads % arch.kv_heads == 0, arch.id
         assert arch.sliding_window_layers < arch.layers, arch.id
@@ -239,7 +239,7 @@ def test_every_architecture_row_validates():
 def test_architecture_rows_reject_unknown_keys():
     row = {**_raw_rows()[0], "num_layers": 32}
     with pytest.raises(Exception, match="num_layers"):
-        Architecture.model_validate(row)
+        TypeAdapter(Architecture).validate_python(row)
 
 
 # A real name for every row: each must find exactly its row.

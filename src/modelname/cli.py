@@ -5,6 +5,7 @@ Library errors become one clear line at this boundary; no traceback reaches user
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -107,12 +108,14 @@ def vocab(table: str, as_json: bool, schema: bool, lang: str | None) -> None:
 
     filename = VOCAB_TABLES[table]
     if schema:
-        click.echo(json.dumps(TABLES[filename][1].model_json_schema(), ensure_ascii=False, indent=2))
+        from pydantic import TypeAdapter
+
+        click.echo(json.dumps(TypeAdapter(TABLES[filename][1]).json_schema(), ensure_ascii=False, indent=2))
         return
     rows = load(filename)
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row.model_dump(mode="json"), ensure_ascii=False))
+            click.echo(json.dumps(dataclasses.asdict(row), ensure_ascii=False))
         return
     render_vocab(table, rows, lang or default_lang())
 

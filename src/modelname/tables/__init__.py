@@ -30,7 +30,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .schema import (
@@ -61,12 +61,16 @@ class TableError(ValueError):
 
 @cache
 def load(filename: str) -> tuple[Any, ...]:
-    """The rows of one table file, validated into their typed models (see ``schema.py``)."""
+    """The rows of one table file, as typed rows (``schema.py``), validated when the table was read."""
+    return _rows()[filename]
+
+
+def _read_toml(filename: str) -> tuple[Any, ...]:
+    """Read and validate one table from its TOML file."""
     from pydantic import TypeAdapter, ValidationError
 
     array, model = TABLES[filename]
-    text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
-    raw = tomllib.loads(text).get(array, ())
+    raw = tomllib.loads(_source(filename)).get(array, ())
     try:
         return tuple(TypeAdapter(list[model]).validate_python(raw))  # type: ignore[valid-type]
     except ValidationError as err:
@@ -75,6 +79,28 @@ def load(filename: str) -> tuple[Any, ...]:
         label = next((row[k] for k in ("name", "scheme", "word", "id") if k in row), "?")
         where = ".".join(str(x) for x in first["loc"][1:])
         raise TableError(f"{filename}: row {label!r}: {where}: {first['msg']}") from None
+
+
+def _source(filename: str) -> str:
+    return (_HERE / filename).read_text(encoding="utf-8")
+
+
+_HERE = Path(__file__).resolve().parent
+
+
+@cache
+def _rows() -> dict[str, tuple[Any, ...]]:
+    """Every table's rows: from the cache of validated rows when it matches the TOML files, else
+    read and validated from them (and the cache written for next time)."""
+    from . import _cache
+
+    texts = {filename: _source(filename) for filename in TABLES}
+    found = _cache.load_rows(texts)
+    if found is not None:
+        return found
+    rows = {filename: _read_toml(filename) for filename in TABLES}
+    _cache.save_rows(texts, rows)
+    return rows
 
 
 def key(text: str) -> str:

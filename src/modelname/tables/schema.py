@@ -1,8 +1,10 @@
-"""Pydantic models of the vocabulary tables (one model per kind of row).
+"""The row types of the vocabulary tables (one frozen dataclass per kind of row).
 
-The tables are TOML files beside this module.  Every row is validated against its model when
-the table is loaded (``extra="forbid"``, so a misspelt key fails at once), and the code works on
-the typed rows; ``modelname vocab --schema TABLE`` prints the JSON schema for editors.
+The tables are TOML files beside this module.  Every row is validated against its type by
+pydantic when the table is read (``extra="forbid"``, so a misspelt key fails at once; value
+types, literals and bounds are checked), and the code works on the typed rows;
+``modelname vocab --schema TABLE`` prints the JSON schema for editors.  The validated rows are
+kept in a JSON cache (``modelname.tables``), so a later start builds them without pydantic.
 References between tables (a tag's function id, a family's vendor and category, a quant word's
 method) are checked when the lookup indexes are built (:func:`modelname.tables.vocabulary`).
 
@@ -14,9 +16,10 @@ belong to a teacher's name) is a column here, never a list in the code.
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Gt, MinLen
 
 __all__ = [
     "Row",
@@ -43,15 +46,24 @@ __all__ = [
 ROLE_IDS = ("model", "mmproj", "lora", "imatrix")
 
 
-class Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+# How pydantic validates these dataclasses (read from __pydantic_config__ on each class).
+_CONFIG: Any = {"extra": "forbid", "use_attribute_docstrings": True}
+Text = Annotated[str, MinLen(1)]
+Count = Annotated[int, Gt(0)]
+_ROW = {"frozen": True, "kw_only": True, "eq": False}
 
-    en: str = Field(min_length=1)
+
+@dataclass(**_ROW)
+class Row:
+    __pydantic_config__ = _CONFIG
+
+    en: Text
     """One plain-language English sentence (or a few) for someone new to the term."""
-    zh: str = Field(min_length=1)
+    zh: Text
     """The same explanation in Chinese (简体中文)."""
 
 
+@dataclass(**_ROW)
 class Vendor(Row):
     name: str
     """Short name used in results (``Alibaba``, ``Mistral AI``)."""
@@ -69,10 +81,11 @@ class Vendor(Row):
     """Where these facts come from."""
 
 
-class VersionNote(BaseModel):
+@dataclass(**_ROW)
+class VersionNote:
     """What one version of a family is (DeepSeek R1 = the reasoning model)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    __pydantic_config__ = _CONFIG
 
     aliases: tuple[str, ...] = ()
     """Other spellings of this version in names (Azure's ``35`` for GPT 3.5)."""
@@ -85,6 +98,7 @@ class VersionNote(BaseModel):
     zh: str | None = None
 
 
+@dataclass(**_ROW)
 class Family(Row):
     name: str
     """The family as reported in ``ModelName.family`` (``Qwen``, ``Llama``)."""
@@ -108,29 +122,31 @@ class Family(Row):
     """True for fine-tune lines built on other families' models (Hermes, Dolphin)."""
     weights: Literal["open", "closed"] = "open"
     """``closed`` for API-only families whose weights cannot be downloaded (GPT-4o, Claude)."""
-    known_sizes: dict[str, float] = {}
+    known_sizes: dict[str, float] = field(default_factory=dict)
     """Total parameters for size labels that do not say them (``8x7B`` = 46.7e9)."""
     size_words: tuple[str, ...] = ()
     """Words that are size tiers in this family rather than tags (Whisper's ``base``, T5's ``xxl``)."""
-    versions: dict[str, VersionNote] = {}
+    versions: dict[str, VersionNote] = field(default_factory=dict)
     """Notes on particular versions: what they imply and what they are."""
     source: str
     """Where these facts come from."""
 
 
+@dataclass(**_ROW)
 class GgmlType(Row):
     name: str
     """Tensor type as in gguf-py ``GGMLQuantizationType`` (``Q4_K``)."""
     id: int
-    block_size: int = Field(gt=0)
+    block_size: Count
     """Weights per block."""
-    type_size: int = Field(gt=0)
+    type_size: Count
     """Bytes per block."""
     bits_per_weight: float
     """``type_size * 8 / block_size``; a test checks it against the gguf package."""
     source: str
 
 
+@dataclass(**_ROW)
 class FileType(Row):
     scheme: str
     """llama.cpp file type name (``Q4_K_M``) as it appears in file names, upper-case."""
@@ -151,6 +167,7 @@ class FileType(Row):
     source: str
 
 
+@dataclass(**_ROW)
 class QuantMethod(Row):
     id: str
     """The method id reported in ``quantization.method``."""
@@ -179,6 +196,7 @@ class QuantMethod(Row):
     source: str
 
 
+@dataclass(**_ROW)
 class QuantWord(Row):
     word: str
     """A quant spelling in names (``int4``, ``4bit``, ``nf4``, ``fp8-dynamic``), lower-case."""
@@ -193,6 +211,7 @@ class QuantWord(Row):
     source: str
 
 
+@dataclass(**_ROW)
 class Format(Row):
     id: str
     """The format id reported in ``format.id``."""
@@ -212,6 +231,7 @@ class Format(Row):
     source: str
 
 
+@dataclass(**_ROW)
 class Tag(Row):
     word: str
     """Canonical spelling (``Instruct``)."""
@@ -228,6 +248,7 @@ class Tag(Row):
     source: str | None = None
 
 
+@dataclass(**_ROW)
 class Provider(Row):
     name: str
     """Prefix or suffix as written (``bedrock``, ``free``)."""
@@ -241,6 +262,7 @@ class Provider(Row):
     source: str | None = None
 
 
+@dataclass(**_ROW)
 class Uploader(Row):
     name: str
     """Hub namespace of a re-uploader or quantizer (``bartowski``)."""
@@ -251,6 +273,7 @@ class Uploader(Row):
     source: str | None = None
 
 
+@dataclass(**_ROW)
 class OllamaAlias(Row):
     name: str
     """Ollama library name and tag (``deepseek-r1:7b``)."""
@@ -271,6 +294,7 @@ class OllamaAlias(Row):
     source: str
 
 
+@dataclass(**_ROW)
 class Function(Row):
     id: str
     """The function id reported in ``ModelName.functions`` (``instruct``, ``tool-use``)."""
@@ -282,6 +306,7 @@ class Function(Row):
     """Hugging Face Hub ``pipeline_tag`` values that imply this function (``image-text-to-text`` → vision)."""
 
 
+@dataclass(**_ROW)
 class Category(Row):
     """``en``/``zh`` are the short label used in "Kind of model: …"."""
 
@@ -294,21 +319,23 @@ class Category(Row):
     source: str | None = None
 
 
+@dataclass(**_ROW)
 class NameKind(Row):
     """``en``/``zh`` say what a name of this kind is."""
 
     id: Literal["hf_repo", "gguf_file", "file", "ollama_tag", "api_name"]
 
 
-class Architecture(BaseModel):
+@dataclass(**_ROW)
+class Architecture:
     """A row of ``architectures.toml``: the attention shape of one well-known model."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    __pydantic_config__ = _CONFIG
 
     id: str
     family: str
     """``ModelName.family`` this row applies to."""
-    versions: tuple[str, ...] = Field(min_length=1)
+    versions: Annotated[tuple[str, ...], MinLen(1)]
     """``ModelName.version`` values this row applies to."""
     sizes: tuple[str, ...] = ()
     """Size labels as the parser normalises them (``8B``, ``30B-A3B``, ``8x7B``)."""
@@ -320,24 +347,24 @@ class Architecture(BaseModel):
     """``ModelName.distill.base`` for distilled models (``Qwen`` of DeepSeek-R1-Distill-Qwen-7B)."""
     gguf_architecture: str
     """``general.architecture`` of this model's GGUF files."""
-    layers: int = Field(gt=0)
-    attention_heads: int = Field(gt=0)
-    kv_heads: int = Field(gt=0)
-    head_dim: int = Field(gt=0)
-    hidden_size: int = Field(gt=0)
-    context_length: int = Field(gt=0)
+    layers: Count
+    attention_heads: Count
+    kv_heads: Count
+    head_dim: Count
+    hidden_size: Count
+    context_length: Count
     """The model's native maximum context in tokens."""
-    sliding_window: int | None = Field(default=None, gt=0)
+    sliding_window: Count | None = None
     """Window of the sliding-window layers, in tokens."""
-    sliding_window_layers: int = Field(default=0, ge=0)
+    sliding_window_layers: int = 0
     """How many of ``layers`` use the sliding window."""
     experts: int | None = None
     experts_used: int | None = None
     """Experts computed per token."""
-    source: str = Field(min_length=1)
+    source: Text
 
 
-TABLES: dict[str, tuple[str, type[BaseModel]]] = {
+TABLES: dict[str, tuple[str, type[Any]]] = {
     # file name: (array key in the file, row model)
     "vendors.toml": ("vendor", Vendor),
     "families.toml": ("family", Family),

@@ -1,0 +1,123 @@
+"""A cache of validated table rows (JSON), so a start does not parse TOML or run pydantic.
+
+The cache is a JSON file in the user's cache folder (``$MODELNAME_CACHE``, else
+``$XDG_CACHE_HOME/modelname``, else ``~/.cache/modelname``; ``MODELNAME_CACHE=off`` turns it off).
+Its name holds a digest of the package version and of every table's TOML text, so a changed
+table is read and validated again, never served stale.  It holds data only (JSON, never a
+pickle): rows are rebuilt with their dataclass constructors, and a cache that does not rebuild
+is ignored.  It is written atomically (a temporary file renamed into place) in a folder only the
+user can write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .schema import TABLES, VersionNote
+
+__all__ = ["cache_dir", "read_json", "write_json", "load_rows", "save_rows"]
+
+FORMAT = 1
+"""The layout of the cache file; a new layout makes a new file name."""
+
+
+def cache_dir() -> Path | None:
+    """Where caches go, or None when caching is off."""
+    chosen = os.environ.get("MODELNAME_CACHE")
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "0", "off", "no", "false") else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "modelname"
+
+
+def _digest(texts: dict[str, str], what: str) -> str:
+    from .. import __version__
+
+    h = hashlib.sha256(f"{what} {FORMAT} {__version__}".encode())
+    for filename in sorted(texts):
+        h.update(filename.encode() + b"\0" + texts[filename].encode() + b"\0")
+    return h.hexdigest()[:20]
+
+
+def _path(texts: dict[str, str], what: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / f"{what}-{_digest(texts, what)}.json"
+
+
+def read_json(texts: dict[str, str], what: str) -> Any:
+    """The cached JSON for these sources, or None (absent, unreadable, or caching off)."""
+    path = _path(texts, what)
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(texts: dict[str, str], what: str, data: Any) -> None:
+    """Write the cache atomically; any failure (read-only home, full disk) is silently skipped."""
+    path = _path(texts, what)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def load_rows(texts: dict[str, str]) -> dict[str, tuple[Any, ...]] | None:
+    data = read_json(texts, "tables")
+    if not isinstance(data, dict) or set(data) != set(TABLES):
+        return None
+    try:
+        return {filename: tuple(_row(TABLES[filename][1], d) for d in data[filename]) for filename in TABLES}
+    except (TypeError, KeyError, AttributeError):
+        return None  # not what this version writes: read the tables again
+
+
+def save_rows(texts: dict[str, str], rows: dict[str, tuple[Any, ...]]) -> None:
+    write_json(
+        texts, "tables", {filename: [dataclasses.asdict(r) for r in rows[filename]] for filename in rows}
+    )
+
+
+def _row(cls: type[Any], data: dict[str, Any]) -> Any:
+    """A row from its JSON form: lists back to tuples, version notes back to their type."""
+    values = {}
+    for name, value in data.items():
+        kind = _KINDS[cls].get(name)
+        if kind == "tuple" and isinstance(value, list):
+            value = tuple(value)
+        elif kind == "versions":
+            value = {k: _row(VersionNote, v) for k, v in value.items()}
+        values[name] = value
+    return cls(**values)
+
+
+def _kinds(cls: type[Any]) -> dict[str, str]:
+    out = {}
+    for f in dataclasses.fields(cls):
+        annotation = str(f.type)
+        if annotation.startswith(("tuple", "Annotated[tuple")):
+            out[f.name] = "tuple"
+        elif "VersionNote" in annotation:
+            out[f.name] = "versions"
+    return out
+
+
+_KINDS = {cls: _kinds(cls) for cls in {*(model for _, model in TABLES.values()), VersionNote}}

@@ -814,15 +814,14 @@ def _same_crash(name: str, signature: str, case_timeout: float) -> bool:
 
 
 def _retime(name: str) -> float:
-    """Seconds ``name`` takes here, with parse's cache emptied: the best of three."""
-    from modelname import _parse
+    """Seconds ``name`` takes here, with parse's caches emptied: the best of three."""
+    from modelname import _grammar, _parse
 
     _names_init(_NAMES or [])
     best = float("inf")
     for _ in range(3):
-        clear = getattr(_parse._parse, "cache_clear", None)
-        if clear is not None:
-            clear()
+        _parse._cached.cache_clear()
+        _grammar._PLANS.clear()
         start = time.perf_counter()
         try:
             _check_name(name, [""])

@@ -601,12 +601,12 @@ def test_repeated_names_are_parsed_once(monkeypatch):
         calls.append(name)
         return real(name)
 
-    C._flat.cache_clear()
+    C._cached_flat.cache_clear()
     monkeypatch.setattr(C, "parse_uncached", counting)
     out = list(modelname.annotate(["Zephyr-7B-beta"] * 50 + ["Zephyr-7B-alpha"] * 50))
     assert len(out) == 100
     assert sorted(calls) == ["Zephyr-7B-alpha", "Zephyr-7B-beta"]
-    C._flat.cache_clear()
+    C._cached_flat.cache_clear()
 
 
 def test_progress_bar_only_on_a_terminal():

@@ -113,3 +113,28 @@ def test_mutated_real_names(seed):
                 j, k = rng.randrange(len(name)), rng.randrange(len(name))
                 name[j], name[k] = name[k], name[j]
         _read_everything("".join(name))
+
+
+def test_long_hostile_names_do_not_fill_the_caches():
+    """Caches are bounded by what they hold, not only by count: a result of a name longer than real
+    names get, and the plan of a sequence of more pieces than real names have, are not kept."""
+    from modelname import _grammar
+    from modelname._annotate import columns
+    from modelname._parse import CACHE_LENGTH, _cached
+
+    rng = random.Random(9)
+    plans, results, flats = (
+        len(_grammar._PLANS),
+        _cached.cache_info().currsize,
+        columns._cached_flat.cache_info(),
+    )
+    for _ in range(200):
+        name = "-".join(
+            rng.choice(["7B", "Q4_K_M", "v1.5", "x", "it", "8x7B", "20240101"]) for _ in range(60)
+        )
+        assert len(name) > CACHE_LENGTH
+        modelname.parse(name)
+        modelname.annotate([name])
+    assert len(_grammar._PLANS) == plans
+    assert _cached.cache_info().currsize == results
+    assert columns._cached_flat.cache_info().currsize == flats.currsize

@@ -377,17 +377,21 @@ def lark_parser() -> Any:
 
 
 _PLANS: dict[tuple[str, ...], Any] = {}
-_PLAN_LIMIT = 100_000
+_PLAN_LIMIT = 16_384  # about 1.6 KB each; the 32,000 corpus names have 3,000 distinct sequences
+_PLAN_PIECES = 32  # longer sequences (no corpus name has over 40 pieces) are parsed every time
 
 
 def _plan(text: str, pieces: list[Piece]) -> Any:
+    """The parse of a sequence of piece kinds, kept for sequences of up to 32 pieces (so hostile
+    names cannot fill memory with one-off plans)."""
     kinds = tuple(p.kind for p in pieces)
     plan = _PLANS.get(kinds)
     if plan is None:
         plan = _parse_plan(text, pieces)
-        if len(_PLANS) >= _PLAN_LIMIT:
-            _PLANS.clear()
-        _PLANS[kinds] = plan
+        if len(kinds) <= _PLAN_PIECES:
+            if len(_PLANS) >= _PLAN_LIMIT:
+                _PLANS.clear()
+            _PLANS[kinds] = plan
     return plan
 
 

@@ -17,10 +17,13 @@ from .errors import InvalidModelName
 from .model import SCHEMA_VERSION, ModelName, with_evidence
 from .parts import Distill, Format, Parameters, Quantization, Resolved, Shard, trusted
 
-__all__ = ["parse", "parse_uncached", "CACHE_SIZE"]
+__all__ = ["parse", "parse_uncached", "CACHE_SIZE", "CACHE_LENGTH"]
 
 CACHE_SIZE = 8192
 """Distinct names whose results are kept (results are immutable, so they can be shared)."""
+
+CACHE_LENGTH = 160
+"""Longer names are not kept (no real name is this long; a result takes about 6 KB)."""
 
 
 def parse(name: str) -> ModelName:
@@ -33,6 +36,8 @@ def parse(name: str) -> ModelName:
     """
     if not isinstance(name, str):
         raise TypeError(f"parse() takes a str, not {type(name).__name__}")
+    if len(name) > CACHE_LENGTH:
+        return parse_uncached(name)
     return _cached(name)
 
 

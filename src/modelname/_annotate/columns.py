@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._parse import parse_uncached
+from .._parse import CACHE_LENGTH, parse_uncached
 from ..errors import InvalidModelName
 
 if TYPE_CHECKING:
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["AnnotatedRow", "COLUMNS", "COLUMN_TYPES", "output_schema"]
 
 
-CACHE_SIZE = 65536
-"""Distinct names remembered per process; repeated names (common in file listings) are parsed once."""
+CACHE_SIZE = 16384
+"""Distinct names remembered per process (about 1.2 KB each); repeated names (common in file
+listings, where the repo id comes back for every file) are parsed once."""
 
 
 class AnnotatedRow(NamedTuple):
@@ -288,9 +289,14 @@ def _invalid(err: InvalidModelName) -> str:
     return f"invalid name: {err.reason}{where}"
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _flat(name: str, lang: str | None) -> _Flat | str:
-    """The flat values of one name (cached), or the reason it is not a name."""
+    """The flat values of one name, or the reason it is not a name (kept for names of real lengths)."""
+    if len(name) > CACHE_LENGTH:
+        return _read_flat(name, lang)
+    return _cached_flat(name, lang)
+
+
+def _read_flat(name: str, lang: str | None) -> _Flat | str:
     try:
         m = parse_uncached(name)
         return _flatten(m, lang)
@@ -298,6 +304,9 @@ def _flat(name: str, lang: str | None) -> _Flat | str:
         return _invalid(err)
     except Exception as err:  # a bug in the reader must not stop a run of millions: the row says so
         return f"internal error: {type(err).__name__}: {err}"
+
+
+_cached_flat = lru_cache(maxsize=CACHE_SIZE)(_read_flat)
 
 
 def _filled(values: Sequence[Any], group: str) -> bool:

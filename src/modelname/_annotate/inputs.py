@@ -71,8 +71,10 @@ def _first_line_is_json(head: bytes) -> bool:
     line = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
     try:
         json.loads(line)
-    except ValueError:
+    except json.JSONDecodeError:
         return False
+    except ValueError:  # a whole line, with a number too long to read: still a JSON line
+        return True
     return True
 
 

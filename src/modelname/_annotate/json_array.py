@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from .records import _ESCAPED_SURROGATE, _SURROGATE, _RecordReader, scrub
+from .records import _ESCAPED_SURROGATE, _SURROGATE, TOO_LONG_NUMBER, _RecordReader, scrub
 
 __all__ = ["JSONArrayReader"]
 
@@ -138,6 +138,8 @@ class JSONArrayReader(_RecordReader):
                 return None, f"broken JSON: {err.msg}: column {self._column(err.pos)}"
             except RecursionError:
                 return None, "broken JSON: nested too deeply"
+            except ValueError:  # an integer longer than Python's limit for reading one
+                return None, TOO_LONG_NUMBER
             if end == len(buf) and not self._eof and not isinstance(value, (dict, list, str)):
                 if self._fill():  # a number or literal may go on in the next chunk
                     continue

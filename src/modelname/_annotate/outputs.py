@@ -236,10 +236,15 @@ class JSONLinesWriter(Writer):
     def __init__(self, stream: BinaryIO, columns: Sequence[str], types: dict[str, Any]) -> None:
         super().__init__(stream, columns, types)
         self._out = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
-        self._dumps = json.JSONEncoder(ensure_ascii=False, default=str, allow_nan=True).encode
+        self._dumps = json.JSONEncoder(ensure_ascii=False, default=str, allow_nan=False).encode
 
     def write(self, row: Sequence[Any]) -> None:
-        self._out.write(self._dumps(dict(zip(self.columns, row))))
+        record = dict(zip(self.columns, row))
+        try:
+            line = self._dumps(record)
+        except ValueError:  # NaN or an infinity, which JSON cannot hold: they are written as null
+            line = self._dumps(_finite(record))
+        self._out.write(line)
         self._out.write("\n")
 
     def close(self) -> None:
@@ -247,15 +252,35 @@ class JSONLinesWriter(Writer):
         self._out.detach()
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN and infinity (at any depth) replaced by None."""
+    if isinstance(value, float):
+        return value if value - value == 0.0 else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 class CSVWriter(Writer):
+    """Rows as CSV with ``\\n`` line ends. A row with a carriage return in a cell is written fully quoted
+    (the csv module only quotes characters of the line terminator, and a bare ``\\r`` would end the row
+    for most readers)."""
+
     def __init__(self, stream: BinaryIO, columns: Sequence[str], types: dict[str, Any]) -> None:
         super().__init__(stream, columns, types)
         self._out = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
         self._csv = csv.writer(self._out, lineterminator="\n")
-        self._csv.writerow(self.columns)
+        self._quoted = csv.writer(self._out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self.write(self.columns)
 
     def write(self, row: Sequence[Any]) -> None:
-        self._csv.writerow([_csv_cell(v) for v in row])
+        cells = [_csv_cell(v) for v in row]
+        if any(type(c) is str and "\r" in c for c in cells):
+            self._quoted.writerow(cells)
+        else:
+            self._csv.writerow(cells)
 
     def close(self) -> None:
         self._out.flush()
@@ -264,6 +289,8 @@ class CSVWriter(Writer):
 
 def _csv_cell(value: Any) -> Any:
     if value is None:
+        return ""
+    if type(value) is float and value - value != 0.0:  # NaN and infinities: an empty cell, like null
         return ""
     if value is True:
         return "true"

@@ -20,6 +20,9 @@ __all__ = ["InputError", "MissingExtra", "Reader", "TextReader", "JSONLinesReade
 _PEEK_RECORDS = 1000  # JSON records read ahead to learn the pass-through columns
 
 
+TOO_LONG_NUMBER = "broken JSON: a number with more digits than can be read (over 4,300)"
+
+
 class InputError(ValueError):
     """The input as a whole cannot be read (unknown format, no name column, not Parquet)."""
 
@@ -212,6 +215,9 @@ class JSONLinesReader(_RecordReader):
                 continue
             except RecursionError:
                 yield number, None, "broken JSON: nested too deeply"
+                continue
+            except ValueError:  # an integer longer than Python's limit for reading one (4,300 digits)
+                yield number, None, TOO_LONG_NUMBER
                 continue
             error = None
             if undecodable or (b"\\u" in raw and _ESCAPED_SURROGATE_BYTES.search(raw)):

@@ -240,6 +240,12 @@ def gen_json(rng: random.Random, n: int) -> Listing:
                 out.write(b"  " + json.dumps(_record(rng, name)).encode() + b"}" + end)
                 rows += [Row(line, name), Row(line, None, "broken JSON")]
                 continue
+            if (
+                rng.random() < 0.15
+            ):  # a value that is not a record, alone on its line (after a broken record too)
+                rows.append(Row(line, None, "not a model record"))
+                out.write(b"  " + rng.choice([b"42", b"-1.5", b"null", b"true", b"false", b"[]"]) + end)
+                continue
             text, error = _hostile_record(rng, name)
             rows.append(Row(line, None, error))
             out.write(b"  " + _encode(text) + end)
@@ -449,6 +455,25 @@ def test_the_issue_example_writes_every_row(tmp_path):
         },
         {"id": "Qwen/Qwen2.5-7B", "name": "Qwen/Qwen2.5-7B", "error": None, "line": 2},
     ]
+
+
+@pytest.mark.parametrize("scalar", ["42", "-1.5", "null", "true", "false", '"Qwen/Qwen2.5-7B"'])
+@pytest.mark.parametrize(
+    "broken", ['{"id": "a", "tags": ["x", "license,', '{"id": "a", "tags": [', '{"id": "a",']
+)
+def test_a_value_after_a_broken_record_is_its_own_row(tmp_path, broken, scalar):
+    """Found by the long fuzz run: a number after a record cut short was swallowed with it."""
+    path = tmp_path / "listing.json"
+    path.write_text(f'[\n  {{"id": "gpt-4o"}},\n  {broken}\n  {scalar},\n  {{"id": "qwen2.5:7b"}}\n]\n')
+    result = run_cli(str(path), "--fields", "line,name,error")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in rows] == [2, 3, 4, 5]
+    assert rows[1]["error"].startswith("broken JSON")
+    if scalar.startswith('"'):
+        assert (rows[2]["name"], rows[2]["error"]) == ("Qwen/Qwen2.5-7B", None)
+    else:
+        assert rows[2]["error"].startswith("not a model record")
+    assert [rows[0]["name"], rows[3]["name"]] == ["gpt-4o", "qwen2.5:7b"]
 
 
 def test_files_rows_with_a_bad_file_name_are_one_error_row():

@@ -13,6 +13,11 @@ from .records import _ESCAPED_SURROGATE, _SURROGATE, TOO_LONG_NUMBER, _RecordRea
 __all__ = ["JSONArrayReader"]
 
 
+_VALUE_START = frozenset(
+    '{["]-0123456789tfn'
+)  # what a line that starts a value (or ends the array) begins with
+
+
 class JSONArrayReader(_RecordReader):
     """A JSON array of records (or of names), read incrementally with ``raw_decode``.
 
@@ -161,7 +166,8 @@ class JSONArrayReader(_RecordReader):
 
         Whichever comes first: the end of the broken record by its brackets (most breakage — a
         missing comma or quote — leaves them balanced, even on one long line), or a line that starts
-        a value at the record's indentation or less (a record cut short, the next on its own line).
+        a value (a record, a list, a string, a number, true, false or null — or the array's end) at the
+        record's indentation or less (a record cut short, the next on its own line).
         Past 64 MiB undecided, fall back to the line rule alone.
         """
         while True:
@@ -177,7 +183,7 @@ class JSONArrayReader(_RecordReader):
                         i += 1
                     if i >= len(buf):
                         break  # the next line is not in the buffer yet
-                    if i - match.end() <= indent and buf[i] in '{["]':
+                    if i - match.end() <= indent and buf[i] in _VALUE_START:
                         self._advance(i)
                         return
                     continue
@@ -214,7 +220,7 @@ class JSONArrayReader(_RecordReader):
             if stripped >= len(buf):
                 self._advance(len(buf))
                 return
-            if stripped - self._pos <= indent and buf[stripped] in '{["]':
+            if stripped - self._pos <= indent and buf[stripped] in _VALUE_START:
                 return
 
 

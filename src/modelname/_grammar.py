@@ -8,13 +8,13 @@ Pipeline (all private; the public entry point is :func:`modelname.parse`)::
   terminal definitions, tried in priority order (highest first).  The text up to
   the last ``/`` can only hold path terminals (URL, NAMESPACE); the rest only
   name terminals, so the two parts are matched with separate expressions.
-* **Parsing** is Lark's LALR parser.  The structure it produces depends only on
-  the sequence of terminal *types*, never on their text, so the structure
-  ("plan": which pieces form which chunk, namespace, tag ...) is cached by that
-  type sequence.  Real listings reuse a few thousand shapes, so most names never
-  reach the parser.  Lark is imported lazily on the first cache miss.
-* :class:`ShapeTransformer` (one method per grammar rule) turns the parse into a
-  plan of piece indices; :func:`skeleton` fills the plan with the pieces.
+* **Parsing** runs the grammar's LALR table (built by Lark, stored as JSON beside the
+  grammar; :mod:`modelname._lalr`).  The structure it produces depends only on the
+  sequence of terminal *types*, never on their text, so the structure ("plan": which
+  pieces form which chunk, namespace, tag ...) is cached by that type sequence.  Real
+  listings reuse a few thousand shapes, so most names never reach the parser.
+* :data:`_CALLBACKS` (one function per grammar rule) turn the parse into a plan of
+  piece indices; :func:`skeleton` fills the plan with the pieces.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import _lalr
 from .errors import InvalidModelName
 
 __all__ = ["Piece", "Chunk", "Skeleton", "skeleton", "grammar_text", "grammar_path", "MAX_LENGTH"]
@@ -302,78 +303,61 @@ def lex(text: str) -> list[Piece]:
 # --------------------------------------------------------------------------
 
 
-class _Indexed(str):
-    """The text handed to Lark, carrying the pieces already lexed."""
-
-    pieces: list[Piece]
-
-
-def _make_parser() -> Any:
-    from lark import Lark, Token, Transformer
-    from lark.lexer import Lexer
-
-    class PieceLexer(Lexer):
-        """Feeds Lark the pieces we lexed; a token's ``start_pos`` is its piece index."""
-
-        def __init__(self, lexer_conf: Any) -> None:
-            pass
-
-        def lex(self, data: Any) -> Any:  # type: ignore[override]
-            for i, piece in enumerate(data.pieces):
-                yield Token(piece.kind, piece.text, start_pos=i)
-
-    class ShapeTransformer(Transformer):
-        """One method per grammar rule; returns piece indices, never piece text."""
-
-        def chunk(self, items: list[Any]) -> tuple[int, ...]:
-            return tuple(t.start_pos for t in items)
-
-        def leaf(self, items: list[Any]) -> tuple[Any, ...]:
-            chunks, seps = [], [None]
-            for item in items:
-                if isinstance(item, tuple):
-                    chunks.append(item)
-                else:  # SEP
-                    seps.append(item.start_pos)
-            return ("leaf", tuple(zip(chunks, seps)))
-
-        def tag(self, items: list[Any]) -> tuple[Any, ...]:
-            chunks, seps = [], [items[0].start_pos]  # the COLON is the first chunk's separator
-            for item in items[1:]:
-                if isinstance(item, tuple):
-                    chunks.append(item)
-                else:
-                    seps.append(item.start_pos)
-            return ("tag", tuple(zip(chunks, seps)))
-
-        def start(self, items: list[Any]) -> tuple[Any, ...]:
-            url, namespaces, leaf, tags = None, [], None, []
-            for item in items:
-                if isinstance(item, tuple):
-                    if item[0] == "leaf":
-                        leaf = item
-                    else:
-                        tags.append(item[1])
-                elif item.type == "URL":
-                    url = item.start_pos
-                else:
-                    namespaces.append(item.start_pos)
-            assert leaf is not None
-            return (url, tuple(namespaces), leaf[1], tuple(tags))
-
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer=PieceLexer,
-        transformer=ShapeTransformer(),
-        propagate_positions=False,
-        maybe_placeholders=False,
-    )
+def table_path() -> Path:
+    """Where the grammar's parse table is (beside the grammar; see :mod:`modelname._lalr`)."""
+    return grammar_path().with_name("modelname.table.json")
 
 
 @lru_cache(maxsize=1)
-def lark_parser() -> Any:
-    return _make_parser()
+def parse_table() -> _lalr.Table:
+    """The stored parse table; built with Lark when it is missing or was written for another grammar."""
+    text = grammar_text()
+    table = _lalr.load_table(table_path(), text)
+    if table is None:
+        table = _lalr._table(_lalr.table_from_lark(text))
+    return table
+
+
+def _chunk(items: list[Any]) -> tuple[int, ...]:
+    return tuple([t.index for t in items])
+
+
+def _separated(items: list[Any], first: int | None) -> tuple[tuple[tuple[int, ...], int | None], ...]:
+    """(chunk, index of the separator before it) for a rule of chunks and separators."""
+    chunks, seps = [], [first]
+    for item in items:
+        if type(item) is _lalr.Tok:
+            seps.append(item.index)
+        else:
+            chunks.append(item)
+    return tuple(zip(chunks, seps))
+
+
+def _start(items: list[Any]) -> tuple[Any, ...]:
+    url, namespaces, leaf, tags = None, [], (), []
+    for item in items:
+        if type(item) is _lalr.Tok:
+            if item.kind == "URL":
+                url = item.index
+            else:
+                namespaces.append(item.index)
+        elif item[0] == "leaf":
+            leaf = item[1]
+        else:
+            tags.append(item[1])
+    return (url, tuple(namespaces), leaf, tuple(tags))
+
+
+_CALLBACKS = {
+    "chunk": _chunk,
+    "leaf": lambda items: ("leaf", _separated(items, None)),
+    "tag": lambda items: (
+        "tag",
+        _separated(items[1:], items[0].index),
+    ),  # the COLON goes before the first chunk
+    "start": _start,
+}
+"""One function per grammar rule: they build the plan from piece indices, never from piece text."""
 
 
 _PLANS: dict[tuple[str, ...], Any] = {}
@@ -396,15 +380,10 @@ def _plan(text: str, pieces: list[Piece]) -> Any:
 
 
 def _parse_plan(text: str, pieces: list[Piece]) -> Any:
-    from lark.exceptions import UnexpectedInput, UnexpectedToken
-
-    data = _Indexed(text)
-    data.pieces = pieces
     try:
-        return lark_parser().parse(data)
-    except UnexpectedToken as err:
-        tok = err.token
-        if tok.type == "$END":
+        return _lalr.run(parse_table(), [p.kind for p in pieces], _CALLBACKS)
+    except _lalr.ShapeError as err:
+        if err.index is None:
             pos = len(text)
             last = pieces[-1] if pieces else None
             if last is not None and last.kind == "SEP":
@@ -419,12 +398,10 @@ def _parse_plan(text: str, pieces: list[Piece]) -> Any:
             else:
                 reason = "the name ends too early"
         else:
-            piece = pieces[tok.start_pos]
+            piece = pieces[err.index]
             pos = piece.start
-            reason = _unexpected(piece, pieces, tok.start_pos)
+            reason = _unexpected(piece, pieces, err.index)
         raise InvalidModelName.at(pos, reason, text) from None
-    except UnexpectedInput as err:  # pragma: no cover - lexing is ours, so only tokens fail
-        raise InvalidModelName.at(0, str(err).splitlines()[0], text) from None
 
 
 def _unexpected(piece: Piece, pieces: list[Piece], index: int) -> str:

@@ -38,15 +38,35 @@ def test_rows_from_the_cache_equal_rows_read_from_toml(monkeypatch, tmp_path):
 
 
 def test_a_changed_table_is_read_again(monkeypatch, tmp_path):
-    _fresh(monkeypatch, tmp_path)
-    texts = {f: tables._source(f) for f in TABLES}
-    changed = {**texts, "tags.toml": texts["tags.toml"] + "\n# a comment\n"}
-    assert _cache._path(texts, "tables") != _cache._path(changed, "tables")
+    import shutil
+
+    _fresh(monkeypatch, tmp_path / "cache")
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for f in TABLES:
+        shutil.copy(tables._HERE / f, folder / f)
+    monkeypatch.setattr(tables, "_HERE", folder)
+    reads = []
+    real = tables._read_toml
+    monkeypatch.setattr(tables, "_read_toml", lambda f: reads.append(f) or real(f))
+    try:
+        tables._rows()
+        assert len(reads) == len(TABLES)  # no cache yet: every table read and validated
+        tables._rows.cache_clear()
+        tables._rows()
+        assert len(reads) == len(TABLES)  # from the cache
+        with (folder / "tags.toml").open("a", encoding="utf-8") as fh:
+            fh.write("\n# a comment\n")
+        tables._rows.cache_clear()
+        tables._rows()
+        assert len(reads) == 2 * len(TABLES)  # a table changed: read again, not served stale
+    finally:
+        tables._rows.cache_clear()
 
 
 def test_a_damaged_cache_is_ignored(monkeypatch, tmp_path):
     _fresh(monkeypatch, tmp_path)
-    texts = {f: tables._source(f) for f in TABLES}
+    texts = {f: tables._stamp(f) for f in TABLES}
     path = _cache._path(texts, "tables")
     path.parent.mkdir(parents=True, exist_ok=True)
     for damage in (b"{not json", json.dumps({f: [{"surprise": 1}] for f in TABLES}).encode(), b"[]"):

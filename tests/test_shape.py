@@ -4,6 +4,7 @@ than a screen, and the CLI imports no reading machinery for --help."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 
@@ -56,3 +57,17 @@ def test_every_public_name_loads_from_its_module():
     assert set(modelname.__all__) == {*modelname._WHERE, "__version__"}
     for name in modelname._WHERE:
         assert getattr(modelname, name) is not None
+
+
+def test_json_schema_describes_fields_from_their_docstrings():
+    """Descriptions are read from the attribute docstrings when a schema is asked for (not at import)."""
+    code = (
+        "import json, modelname\n"
+        "s = modelname.ModelName.model_json_schema()\n"
+        "print(json.dumps([s['properties']['vendor'].get('description'),"
+        " s['$defs']['Quantization']['properties']['imatrix'].get('description')]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    vendor, imatrix = json.loads(out.stdout)
+    assert vendor == "Who made the model family (never the uploader)."
+    assert imatrix.startswith("Quantized with an importance matrix")

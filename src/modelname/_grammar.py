@@ -20,9 +20,9 @@ Pipeline (all private; the public entry point is :func:`modelname.parse`)::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -96,9 +96,9 @@ class Skeleton:
 
 def grammar_path() -> Path:
     """Where the grammar is: inside the installed package, else the repository's ``grammar/``."""
-    packaged = resources.files("modelname").joinpath("grammar", "modelname.lark")
+    packaged = Path(__file__).with_name("grammar") / "modelname.lark"  # where the wheel puts it
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     # Editable install / source checkout: src/modelname/ -> ../../grammar/
     repo = Path(__file__).resolve().parents[2] / "grammar" / "modelname.lark"
     if repo.is_file():
@@ -153,29 +153,45 @@ class _Dispatch:
     For each character the lexer meets first at a piece's start, the terminals whose first
     character can be it (:func:`_first_char_test`) are joined, in priority order, into one
     expression; that expression matches exactly what the full alternation would, because the
-    others cannot match there.  The expressions are cached by character.
+    others cannot match there.  The expressions are cached by character.  A character met for the
+    first time is matched with the full alternation (one expression for all), so that reading one
+    name — a command line's — compiles one expression, not one per character.
     """
 
     LIMIT = 4096  # characters remembered; others are looked up each time
 
     def __init__(self, terminals: list[tuple[str, str]]) -> None:
         self.terminals = terminals
-        self.tests = [_first_char_test(pattern) for _name, pattern in terminals]
         self.by_char: dict[str, re.Pattern[str]] = {}
         self.by_subset: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self.seen: set[str] = set()
+
+    @cached_property
+    def tests(self) -> list[Any]:
+        return [_first_char_test(pattern) for _name, pattern in self.terminals]
+
+    @cached_property
+    def full(self) -> re.Pattern[str]:
+        return self.compile(range(len(self.terminals)))
+
+    def compile(self, subset: Iterable[int]) -> re.Pattern[str]:
+        return re.compile(
+            "|".join(f"(?P<{self.terminals[i][0]}>{self.terminals[i][1]})" for i in subset) or "(?!)"
+        )
 
     def __call__(self, ch: str) -> re.Pattern[str]:
         found = self.by_char.get(ch)
+        if found is not None:
+            return found
+        if ch not in self.seen and len(self.seen) < self.LIMIT:
+            self.seen.add(ch)
+            return self.full
+        subset = tuple(i for i, test in enumerate(self.tests) if test(ch))
+        found = self.by_subset.get(subset)
         if found is None:
-            subset = tuple(i for i, test in enumerate(self.tests) if test(ch))
-            found = self.by_subset.get(subset)
-            if found is None:
-                found = re.compile(
-                    "|".join(f"(?P<{self.terminals[i][0]}>{self.terminals[i][1]})" for i in subset) or "(?!)"
-                )
-                self.by_subset[subset] = found
-            if len(self.by_char) < self.LIMIT:
-                self.by_char[ch] = found
+            found = self.by_subset[subset] = self.compile(subset)
+        if len(self.by_char) < self.LIMIT:
+            self.by_char[ch] = found
         return found
 
 

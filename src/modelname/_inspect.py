@@ -42,9 +42,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
-
 from ._gguf_header import ArrayValue, GGUFError, Header, read_header
+from .parts import Result
 
 if TYPE_CHECKING:
     from .memory import KVShape, MemoryEstimate
@@ -144,8 +143,8 @@ class InspectError(ValueError):
         }
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+class _Frozen(Result):
+    pass
 
 
 class Mismatch(_Frozen):

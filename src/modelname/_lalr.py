@@ -2,7 +2,7 @@
 
 Lark builds the table from ``grammar/modelname.lark``; ``scripts/grammar_table.py`` writes it to
 ``grammar/modelname.table.json`` (shipped in the wheel beside the grammar) with the grammar's
-SHA-256.  At run time the table is read as data — no Lark import, no grammar compilation, no
+CRC-32 (a check that the table is this grammar's, not a seal).  At run time the table is read as data — no Lark import, no grammar compilation, no
 pickle.  A table written for another grammar text is not used: :func:`table` builds a fresh one
 with Lark then (slowly; a test fails until the file is written again).
 
@@ -13,8 +13,8 @@ token is kept, and every other rule's children go to the callback of that rule's
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,7 +23,7 @@ __all__ = ["Table", "Tok", "ShapeError", "table_from_lark", "load_table", "run"]
 
 END = "$END"
 SHIFT, REDUCE = 0, 1
-TABLE_FORMAT = 1
+TABLE_FORMAT = 2
 
 
 class Tok(NamedTuple):
@@ -49,7 +49,7 @@ class Table(NamedTuple):
 
 
 def grammar_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 def table_from_lark(grammar: str) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def table_from_lark(grammar: str) -> dict[str, Any]:
     return {
         "about": "the LALR table of grammar/modelname.lark, written by scripts/grammar_table.py; do not edit",
         "format": TABLE_FORMAT,
-        "grammar_sha256": grammar_digest(grammar),
+        "grammar_crc32": grammar_digest(grammar),
         "rules": [[rule.origin.name, len(rule.expansion)] for rule in rules],
         "states": states,
         "start": 0,
@@ -111,7 +111,7 @@ def load_table(path: Path, grammar: str) -> Table | None:
         return None
     if not isinstance(data, dict) or data.get("format") != TABLE_FORMAT:
         return None
-    if data.get("grammar_sha256") != grammar_digest(grammar):
+    if data.get("grammar_crc32") != grammar_digest(grammar):
         return None
     return _table(data)
 

@@ -33,10 +33,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from .memory import Figure, MemoryEstimate, combine, estimate, format_bytes, parse_memory, scheme_bits
 from .model import ModelName
+from .parts import Result
 
 __all__ = ["pick", "Choice", "Rejected", "read_listing", "parse_file_size"]
 
@@ -48,8 +47,8 @@ _SHARD = re.compile(r"[-.](?:(\d{5})-of-(\d{5})|part(\d+)of(\d+))(?=\.[a-z0-9]+$
 _PREFER_MIN = re.compile(r"^\s*(bits|bpw)\s*(>=|>|<=|<|==|=)\s*(\d+(?:\.\d+)?)\s*$", re.IGNORECASE)
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+class _Frozen(Result):
+    pass
 
 
 class Rejected(_Frozen):

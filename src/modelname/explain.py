@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import memory
+from . import _weights as memory
 from ._read.state import Note
-from .parts import Explanation
+from .parts import Explanation, trusted
 from .tables import key, vocabulary
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def explanations(m: ModelName) -> tuple[Explanation, ...]:
         if (field, token, en) in seen or not en:
             return
         seen.add((field, token, en))
-        out.append(Explanation(field=field, token=token, en=en, zh=zh))
+        out.append(trusted(Explanation, {"field": field, "token": token, "en": en, "zh": zh}))
 
     add("kind", m.name, *kind_text(m.kind))
     for note in _notes(m):
@@ -380,9 +380,9 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
     moe_zh = "（所有专家都要计入，因为都得放进内存）" if moe else ""
     if m.quantization is None:
         return _unquantized_text(m, w, label, moe_en, moe_zh)
-    if w.figure.bytes is None or w.bits is None:
+    if w.bytes is None or w.bits is None:
         return None
-    gb = w.figure.bytes / 1e9
+    gb = w.bytes / 1e9
     where_en, where_zh = hardware_class(gb * 1.1)
     return (
         f"{label} × {m.quantization.scheme}",

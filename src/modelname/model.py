@@ -14,8 +14,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     PrivateAttr,
     computed_field,
     field_serializer,
@@ -23,10 +21,19 @@ from pydantic import (
     model_validator,
 )
 
-from . import canonical as _canonical
-from . import explain as _explain
-from . import memory as _memory
-from .parts import Distill, Explanation, Format, Kind, Parameters, Quantization, Resolved, Role, Shard, Source
+from .parts import (
+    Distill,
+    Explanation,
+    Format,
+    Kind,
+    Parameters,
+    Quantization,
+    Resolved,
+    Result,
+    Role,
+    Shard,
+    Source,
+)
 
 if TYPE_CHECKING:
     from .memory import MemoryEstimate
@@ -36,10 +43,8 @@ __all__ = ["ModelName", "Evidence", "SCHEMA_VERSION", "EXPLAINED_FIELDS"]
 SCHEMA_VERSION = 1
 
 
-class ModelName(BaseModel):
+class ModelName(Result):
     """Everything a model name says, with where each piece of knowledge came from."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     name: str
     """The input exactly as given."""
@@ -144,17 +149,23 @@ class ModelName(BaseModel):
     @cached_property
     def canonical(self) -> str | None:
         """The parts in GGUF naming-convention order (BaseName-SizeLabel-FineTune-Version-Encoding-Type-Shard)."""
-        return _canonical.render(self)
+        from .canonical import render
+
+        return render(self)
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
     def explanations(self) -> tuple[Explanation, ...]:
         """One plain-language sentence per recognized part, in English and Chinese."""
-        return _explain.explanations(self)
+        from .explain import explanations
+
+        return explanations(self)
 
     def estimate_memory(self, context_length: int | None = None) -> MemoryEstimate:
         """How much memory running this model takes (see :mod:`modelname.memory`)."""
-        return _memory.estimate(self, context_length)
+        from .memory import estimate
+
+        return estimate(self, context_length)
 
 
 EXPLAINED_FIELDS = tuple(

@@ -20,6 +20,7 @@ __all__ = [
     "Source",
     "Role",
     "trusted",
+    "Result",
 ]
 
 Kind = Literal["hf_repo", "gguf_file", "file", "ollama_tag", "api_name"]
@@ -40,8 +41,74 @@ def trusted(cls: type[_M], values: dict[str, Any], private: dict[str, Any] | Non
     return obj
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+class Result(BaseModel):
+    """The base of every result model: frozen, strict about keys, built lazily.
+
+    Field descriptions are the attribute docstrings below each field.  They are read from the source
+    only when a JSON schema is asked for (pydantic's ``use_attribute_docstrings`` reads every class's
+    source at import, which a command line's start cannot afford), and ``defer_build`` leaves
+    pydantic's validator unbuilt until something is validated.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        _describe_results()
+        return super().model_json_schema(*args, **kwargs)
+
+
+_described = False
+
+
+def _describe_results() -> None:
+    """Give every result model's fields their attribute docstrings as descriptions (once)."""
+    global _described
+    if _described:
+        return
+    todo, seen = list(Result.__subclasses__()), []
+    while todo:
+        cls = todo.pop()
+        if cls not in seen:
+            seen.append(cls)
+            todo += cls.__subclasses__()
+    for cls in seen:
+        docs = _attribute_docs(cls)
+        for name, info in cls.model_fields.items():
+            if info.description is None and name in docs:
+                info.description = docs[name]
+    for _ in range(2):  # twice: a model's schema holds the schemas of the models in its fields
+        for cls in seen:
+            cls.model_rebuild(force=True)
+    _described = True
+
+
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """``{field: docstring}`` for the string literals right below annotated fields in ``cls``'s source."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    docs = {}
+    for node, after in zip(body, body[1:]):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            docs[node.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
+class _Part(Result):
+    pass
 
 
 class Parameters(_Part):

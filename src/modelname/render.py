@@ -1,19 +1,20 @@
-"""All terminal output: explain's tables (rich, English or Chinese), vocab listings, single terms,
-fit verdicts, pick choices, inspect reports and annotate's progress bar.  The commands in cli.py
-call the library and hand the result here; rich is imported only when a table or bar is drawn."""
+"""All terminal output: explain's tables (English or Chinese), vocab listings, single terms, fit
+verdicts, pick choices, inspect reports and annotate's progress bar.  The commands in cli.py call the
+library and hand the result here.  Tables are plain text drawn here (wide-character aware); rich is
+imported only for annotate's progress bar."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .explain import FIELD_LABELS, GUESS_EN
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ._inspect import Inspection
     from ._pick import Choice
     from .memory import Fit, MemoryEstimate
@@ -34,10 +35,157 @@ __all__ = [
 _GUESS = {"en": "guess", "zh": "推测"}
 
 
-def _console() -> Console:
-    from rich.console import Console
+# --------------------------------------------------------------------------- plain text tables
+#
+# explain, term and vocab output is a borderless table: a bold first column, a folded second
+# one and a wrapped last one that takes the rest of the width.  Widths are display columns (a
+# Chinese character takes two); Chinese text wraps between any two characters, except before
+# closing punctuation and after opening punctuation.  ANSI styles only on a terminal, and not
+# with NO_COLOR (FORCE_COLOR forces them).
 
-    return Console(highlight=False, soft_wrap=False)
+_STYLES = {"bold": "1", "dim": "2", "cyan": "36", "yellow": "33"}
+_NO_LINE_START = set("，。、；：！？）」』》】〉”’…,.;:!?)]}%")
+_NO_LINE_END = set("（「『《【〈“‘([{")
+
+
+def _color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _width_of_terminal() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+        except OSError:
+            pass
+    return 80
+
+
+def _char_width(ch: str) -> int:
+    if ch < "\u0300":
+        return 1
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes on a terminal."""
+    return len(text) if text.isascii() else sum(_char_width(c) for c in text)
+
+
+def _segments(text: str) -> list[str]:
+    """``text`` cut where a line may break: at spaces (kept as their own segments) and before and
+    after every wide character — but never before closing punctuation or after opening punctuation."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if ch == " ":
+            if word:
+                out.append(word)
+            out.append(" ")
+            word = ""
+            continue
+        if word and ch not in _NO_LINE_START and word[-1] not in _NO_LINE_END:
+            if _char_width(ch) == 2 or _char_width(word[-1]) == 2:
+                out.append(word)
+                word = ""
+        word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` display columns (words longer than a line are folded)."""
+    columns = max(columns, 2)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for seg in _segments(paragraph):
+            w = width(seg)
+            if seg == " ":
+                if line:
+                    line, used = line + " ", used + 1
+                continue
+            if used + w > columns and line.strip():
+                lines.append(line.rstrip(" "))
+                line, used = "", 0
+            while w > columns:  # a word longer than a line: fold it
+                head, taken = "", 0
+                for ch in seg:
+                    cw = _char_width(ch)
+                    if taken + cw > columns - used:
+                        break
+                    head, taken = head + ch, taken + cw
+                if not head and not line:  # a character wider than the column
+                    head, taken = seg[0], _char_width(seg[0])
+                lines.append((line + head).rstrip(" "))
+                line, used = "", 0
+                seg = seg[len(head) :]
+                w = width(seg)
+            line, used = line + seg, used + w
+        lines.append(line.rstrip(" "))
+    return lines
+
+
+class _Cell(NamedTuple):
+    text: str
+    style: str = ""
+    note: str = ""  # appended after the text, in its own style
+    note_style: str = ""
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    if not color or not style or not text:
+        return text
+    return f"\x1b[{_STYLES[style]}m{text}\x1b[0m"
+
+
+def _table(rows: Sequence[Sequence[_Cell]], limits: Sequence[int | None], color: bool) -> list[str]:
+    """Rows of cells as lines: every column as wide as its widest cell (within its limit, if any),
+    the last one taking what is left of the terminal; two spaces between columns."""
+    total = _width_of_terminal()
+    widths = []
+    for i, limit in enumerate(limits[:-1]):
+        w = max((width(r[i].text + r[i].note) for r in rows), default=0)
+        widths.append(min(w, limit) if limit else w)
+    last = max(total - sum(widths) - 2 * len(widths), 20)
+    widths.append(min(last, max((width(r[-1].text) for r in rows), default=0)) or 1)
+    out = []
+    for row in rows:
+        cells = []
+        for cell, w in zip(row, widths):
+            lines = wrap(cell.text + cell.note, w)
+            painted = []
+            for k, line in enumerate(lines):
+                pad = " " * (w - width(line))
+                if cell.note and k == len(lines) - 1 and line.endswith(cell.note):
+                    body = line[: len(line) - len(cell.note)]
+                    line = _paint(body, cell.style, color) + _paint(cell.note, cell.note_style, color)
+                else:
+                    line = _paint(line, cell.style, color)
+                painted.append(line + pad)
+            cells.append((painted, w))
+        height = max(len(c[0]) for c in cells)
+        for k in range(height):
+            parts = [c[0][k] if k < len(c[0]) else " " * c[1] for c in cells]
+            out.append("  ".join(parts).rstrip(" "))
+    return out
+
+
+def _write(lines: Iterable[str]) -> None:
+    sys.stdout.write("".join(line + "\n" for line in lines))
+
+
+# --------------------------------------------------------------------------- explain, term, vocab
 
 
 def summary(m: ModelName) -> str:
@@ -60,34 +208,23 @@ def summary(m: ModelName) -> str:
 
 
 def render_name(m: ModelName, lang: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    console = _console()
+    color = _color()
     zh = lang == "zh"
-    title = Text(m.name, style="bold")
     line = summary(m)
-    if line:
-        title.append("   " + line, style="cyan")
-    console.print(title)
-    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, expand=False)
-    table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("token", max_width=24, overflow="fold")
-    table.add_column("meaning", ratio=1, overflow="fold")
+    title = _paint(m.name, "bold", color) + (_paint("   " + line, "cyan", color) if line else "")
+    rows = []
     for e in m.explanations:
         label = FIELD_LABELS.get(e.field, (e.field, e.field))[1 if zh else 0]
-        token = Text(e.token if e.field != "kind" else "")
-        if GUESS_EN in e.en:  # a value placed by its position alone
-            token.append(f" ({_GUESS[lang]})", style="yellow")
-        table.add_row(label, token, e.zh if zh else e.en)
-    console.print(table)
-    console.print()
+        token = e.token if e.field != "kind" else ""
+        note = f" ({_GUESS[lang]})" if GUESS_EN in e.en else ""  # a value placed by its position alone
+        rows.append(
+            (_Cell(label, "bold"), _Cell(token, note=note, note_style="yellow"), _Cell(e.zh if zh else e.en))
+        )
+    _write([title, *_table(rows, (None, 24, None), color), ""])
 
 
 def render_term(term: Term, lang: str) -> None:
-    from rich.text import Text
-
-    console = _console()
+    color = _color()
     zh = lang == "zh"
     kinds_zh = {
         "llama.cpp quant type": "llama.cpp 量化类型",
@@ -102,24 +239,19 @@ def render_term(term: Term, lang: str) -> None:
         "uploader": "上传者",
     }
     kind = kinds_zh.get(term.kind, term.kind) if zh else term.kind
-    console.print(Text(f"{term.title}", style="bold") + Text(f"   ({kind})", style="cyan"))
-    console.print(term.zh if zh else term.en)
+    lines = [_paint(term.title, "bold", color) + _paint(f"   ({kind})", "cyan", color)]
+    lines += wrap(term.zh if zh else term.en, _width_of_terminal())
     if term.source:
-        console.print(Text(("来源：" if zh else "Source: ") + term.source, style="dim"))
-    console.print()
+        lines.append(_paint(("来源：" if zh else "Source: ") + term.source, "dim", color))
+    _write([*lines, ""])
 
 
 def render_vocab(table: str, rows: tuple[Any, ...], lang: str) -> None:
     """A table of entries: name, spellings, and the explanation in the chosen language."""
-    from rich.table import Table
-    from rich.text import Text
-
-    console = _console()
+    color = _color()
     zh = lang == "zh"
-    grid = Table(box=None, show_header=True, padding=(0, 1), pad_edge=False, header_style="bold")
-    grid.add_column("名称" if zh else "name", style="bold", no_wrap=True)
-    grid.add_column("写法" if zh else "spellings", max_width=28, overflow="fold")
-    grid.add_column("说明" if zh else "meaning", ratio=1, overflow="fold")
+    header = ("名称", "写法", "说明") if zh else ("name", "spellings", "meaning")
+    cells = [tuple(_Cell(h, "bold") for h in header)]
     for row in rows:
         name = str(
             getattr(row, "scheme", None) or getattr(row, "name", None) or getattr(row, "word", None) or row.id
@@ -130,9 +262,11 @@ def render_vocab(table: str, rows: tuple[Any, ...], lang: str) -> None:
         spellings = [s for group in spellings for s in group]
         if getattr(row, "zh_name", None):
             spellings.insert(0, row.zh_name)
-        grid.add_row(name, ", ".join(dict.fromkeys(spellings)), row.zh if zh else row.en)
-    console.print(grid)
-    console.print(Text(f"{len(rows)} {'条' if zh else 'entries'}", style="dim"))
+        cells.append(
+            (_Cell(name, "bold"), _Cell(", ".join(dict.fromkeys(spellings))), _Cell(row.zh if zh else row.en))
+        )
+    count = _paint(f"{len(rows)} {'条' if zh else 'entries'}", "dim", color)
+    _write([*_table(cells, (None, 28, None), color), count])
 
 
 class ProgressBar:

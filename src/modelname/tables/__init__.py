@@ -27,7 +27,7 @@ builds the lookup indexes the reader uses and checks the references between tabl
 
 from __future__ import annotations
 
-import tomllib
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,6 +67,8 @@ def load(filename: str) -> tuple[Any, ...]:
 
 def _read_toml(filename: str) -> tuple[Any, ...]:
     """Read and validate one table from its TOML file."""
+    import tomllib
+
     from pydantic import TypeAdapter, ValidationError
 
     array, model = TABLES[filename]
@@ -94,13 +96,20 @@ def _rows() -> dict[str, tuple[Any, ...]]:
     read and validated from them (and the cache written for next time)."""
     from . import _cache
 
-    texts = {filename: _source(filename) for filename in TABLES}
-    found = _cache.load_rows(texts)
+    stamps = {filename: _stamp(filename) for filename in TABLES}
+    found = _cache.load_rows(stamps)
     if found is not None:
         return found
     rows = {filename: _read_toml(filename) for filename in TABLES}
-    _cache.save_rows(texts, rows)
+    _cache.save_rows(stamps, rows)
     return rows
+
+
+def _stamp(filename: str) -> str:
+    """What identifies a table file's version without reading it: its size and modification time
+    (an edit, a checkout or an upgrade changes them)."""
+    st = os.stat(_HERE / filename)
+    return f"{st.st_size} {st.st_mtime_ns}"
 
 
 def key(text: str) -> str:

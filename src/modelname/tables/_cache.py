@@ -2,10 +2,10 @@
 
 The cache is a JSON file in the user's cache folder (``$MODELNAME_CACHE``, else
 ``$XDG_CACHE_HOME/modelname``, else ``~/.cache/modelname``; ``MODELNAME_CACHE=off`` turns it off).
-Its name holds a digest of the package version and of every table's TOML text, so a changed
-table is read and validated again, never served stale.  It holds data only (JSON, never a
-pickle): rows are rebuilt with their dataclass constructors, and a cache that does not rebuild
-is ignored.  It is written atomically (a temporary file renamed into place) in a folder only the
+Its name holds a digest of the package version and of every table file's size and modification
+time, so a changed table is read and validated again, never served stale.  It holds data only (JSON, never a
+pickle): rows are rebuilt field by field (every field present, lists back to tuples, version
+notes back to their type), and a cache that does not rebuild is ignored.  It is written atomically (a temporary file renamed into place) in a folder only the
 user can write.
 """
 
@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +67,8 @@ def write_json(texts: dict[str, str], what: str, data: Any) -> None:
         return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -97,27 +98,32 @@ def save_rows(texts: dict[str, str], rows: dict[str, tuple[Any, ...]]) -> None:
 
 
 def _row(cls: type[Any], data: dict[str, Any]) -> Any:
-    """A row from its JSON form: lists back to tuples, version notes back to their type."""
-    values = {}
-    for name, value in data.items():
-        kind = _KINDS[cls].get(name)
-        if kind == "tuple" and isinstance(value, list):
-            value = tuple(value)
-        elif kind == "versions":
-            value = {k: _row(VersionNote, v) for k, v in value.items()}
-        values[name] = value
-    return cls(**values)
+    """A row from its JSON form, with exactly the row type's fields (its constructor's work without
+    the per-field calls: the values were validated when the table was read)."""
+    names, tuples, versions = _SHAPES[cls]
+    if data.keys() != names:
+        raise KeyError(cls.__name__)
+    for name in tuples:
+        value = data[name]
+        if type(value) is list:
+            data[name] = tuple(value)
+    for name in versions:
+        data[name] = {k: _row(VersionNote, v) for k, v in data[name].items()}
+    row = object.__new__(cls)
+    row.__dict__.update(data)
+    return row
 
 
-def _kinds(cls: type[Any]) -> dict[str, str]:
-    out = {}
+def _shape(cls: type[Any]) -> tuple[set[str], tuple[str, ...], tuple[str, ...]]:
+    """(field names, fields holding tuples, fields holding version notes) of a row type."""
+    tuples, versions = [], []
     for f in dataclasses.fields(cls):
         annotation = str(f.type)
         if annotation.startswith(("tuple", "Annotated[tuple")):
-            out[f.name] = "tuple"
+            tuples.append(f.name)
         elif "VersionNote" in annotation:
-            out[f.name] = "versions"
-    return out
+            versions.append(f.name)
+    return {f.name for f in dataclasses.fields(cls)}, tuple(tuples), tuple(versions)
 
 
-_KINDS = {cls: _kinds(cls) for cls in {*(model for _, model in TABLES.values()), VersionNote}}
+_SHAPES = {cls: _shape(cls) for cls in {*(model for _, model in TABLES.values()), VersionNote}}

@@ -1,4 +1,4 @@
-"""The row types of the vocabulary tables (one frozen dataclass per kind of row).
+"""The row types of the vocabulary tables (one read-only dataclass per kind of row).
 
 The tables are TOML files beside this module.  Every row is validated against its type by
 pydantic when the table is read (``extra="forbid"``, so a misspelt key fails at once; value
@@ -16,7 +16,7 @@ belong to a teacher's name) is a column here, never a list in the code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from typing import Annotated, Any, Literal
 
 from annotated_types import Gt, MinLen
@@ -50,11 +50,27 @@ ROLE_IDS = ("model", "mmproj", "lora", "imatrix")
 _CONFIG: Any = {"extra": "forbid", "use_attribute_docstrings": True}
 Text = Annotated[str, MinLen(1)]
 Count = Annotated[int, Gt(0)]
-_ROW = {"frozen": True, "kw_only": True, "eq": False}
+_ROW = {"kw_only": True, "eq": False, "repr": False}
+# Only __init__ is generated for each row type (a frozen dataclass would compile four functions per
+# class at every start); _Frozen gives every row the same repr and refuses a second assignment.
+
+
+class _Frozen:
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self.__dict__:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}: table rows are read-only")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}: table rows are read-only")
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items())
+        return f"{type(self).__name__}({values})"
 
 
 @dataclass(**_ROW)
-class Row:
+class Row(_Frozen):
     __pydantic_config__ = _CONFIG
 
     en: Text
@@ -82,7 +98,7 @@ class Vendor(Row):
 
 
 @dataclass(**_ROW)
-class VersionNote:
+class VersionNote(_Frozen):
     """What one version of a family is (DeepSeek R1 = the reasoning model)."""
 
     __pydantic_config__ = _CONFIG
@@ -327,7 +343,7 @@ class NameKind(Row):
 
 
 @dataclass(**_ROW)
-class Architecture:
+class Architecture(_Frozen):
     """A row of ``architectures.toml``: the attention shape of one well-known model."""
 
     __pydantic_config__ = _CONFIG

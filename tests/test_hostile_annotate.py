@@ -981,6 +981,21 @@ def test_workers_notice_a_dead_parent_without_prctl(tmp_path):
     assert _wait(lambda: all(_gone(w) for w in workers)), [(_state(w), w) for w in workers]
 
 
+def test_a_worker_started_after_its_parent_died_exits():
+    """The race behind an intermittent failure above: a parent killed between the fork and the worker's
+    first look at its parent left a worker polling forever (it took pid 1 for its parent).  The parent
+    now passes its own pid; a worker that finds another parent exits at once."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context()
+    inbox, outbox = ctx.Queue(), ctx.Queue()
+    not_my_parent = os.getpid() + 1_000_000
+    proc = ctx.Process(target=W._worker_main, args=(inbox, outbox, None, not_my_parent), daemon=True)
+    proc.start()
+    proc.join(timeout=30)
+    assert proc.exitcode == 1
+
+
 @pytest.mark.skipif(
     not hasattr(signal, "SIGTERM") or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL,
     reason="SIGTERM is taken by the test runner",

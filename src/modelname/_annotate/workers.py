@@ -25,7 +25,7 @@ PARENT_POLL = 1.0
 """Seconds a worker waits for work before it checks that its parent is still alive."""
 
 
-def _worker_main(inbox: Any, outbox: Any, lang: str | None) -> None:
+def _worker_main(inbox: Any, outbox: Any, lang: str | None, parent: int) -> None:
     """A worker process: annotate the chunks it is sent until it is sent None, or its parent dies."""
     import queue
 
@@ -33,7 +33,8 @@ def _worker_main(inbox: Any, outbox: Any, lang: str | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    parent = os.getppid()
+    # ``parent`` is the pid the parent passed, not os.getppid() read here: a parent killed between
+    # the fork and this line would otherwise be recorded as pid 1, and never be missed.
     _die_with_parent(parent)
     while True:
         try:
@@ -82,7 +83,7 @@ class _Workers:
         self.inboxes = [ctx.Queue() for _ in range(jobs)]
         self.outbox = ctx.Queue()
         self.procs = [
-            ctx.Process(target=_worker_main, args=(inbox, self.outbox, lang), daemon=True)
+            ctx.Process(target=_worker_main, args=(inbox, self.outbox, lang, os.getpid()), daemon=True)
             for inbox in self.inboxes
         ]
         try:

@@ -19,7 +19,7 @@ from .parts import Distill, Format, Parameters, Quantization, Resolved, Shard, t
 
 __all__ = ["parse", "parse_uncached", "CACHE_SIZE", "CACHE_LENGTH"]
 
-CACHE_SIZE = 8192
+CACHE_SIZE = 1024
 """Distinct names whose results are kept (results are immutable, so they can be shared)."""
 
 CACHE_LENGTH = 160

@@ -39,15 +39,13 @@ def read_words(chunks: list[Chunk], r: Reading, v: Vocabulary) -> None:
 
 
 def _read_chunk(cur: Chunks, r: Reading, v: Vocabulary) -> int:
-    kinds = cur.chunk.kinds
+    chunk = cur.chunk
+    kinds = chunk.kinds
     if len(kinds) == 1 and kinds[0] in SHAPES:
         used = SHAPES[kinds[0]](cur, r, v)
         if used:
             return used
-    rules = _RULES_FOR.get(kinds)
-    if rules is None:
-        rules = _RULES_FOR[kinds] = _rules_for(kinds)
-    for rule in rules:
+    for rule in _rules_at(kinds, chunk.key, v):
         used = rule(cur, r, v)
         if used:
             return used
@@ -64,6 +62,26 @@ def _only(*shapes: tuple[str, ...]) -> Callable[[Rule], Rule]:
     return mark
 
 
+Gate = Callable[[tuple[str, ...], str, Vocabulary], bool]
+
+
+def _when(gate: Gate) -> Callable[[Rule], Rule]:
+    """Mark a word rule as reading only chunks whose shape and lookup spelling pass ``gate`` — a test
+    that may let through chunks the rule then declines, but never stops one it would take."""
+
+    def mark(rule: Rule) -> Rule:
+        rule.gate = gate  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
+def _in(*indexes: str) -> Gate:
+    """A gate for rules that start with a lookup: the chunk's spelling is in one of these
+    vocabulary indexes (a phrase's first word is in its ``…_starts`` index)."""
+    return lambda kinds, key, v: any(key in getattr(v, name) for name in indexes)
+
+
 def _rules_for(kinds: tuple[str, ...]) -> tuple[Rule, ...]:
     """The word rules, in order, that can read a chunk of this shape (all of them for letters)."""
     if not (kinds[0] == "WORD" or kinds == ("NUM", "WORD") or len(kinds) > 1):
@@ -71,13 +89,41 @@ def _rules_for(kinds: tuple[str, ...]) -> tuple[Rule, ...]:
     return tuple(rule for rule in WORD_RULES if kinds in getattr(rule, "shapes", (kinds,)))
 
 
+def _rules_at(kinds: tuple[str, ...], key: str, v: Vocabulary) -> tuple[Rule, ...]:
+    """The rules for a chunk of this shape and spelling whose gates let it through (remembered)."""
+    memo = _RULES_AT if _RULES_AT_VOCABULARY[0] is v else _forget(v)
+    rules = memo.get((kinds, key))
+    if rules is None:
+        by_shape = _RULES_FOR.get(kinds)
+        if by_shape is None:
+            by_shape = _RULES_FOR[kinds] = _rules_for(kinds)
+        rules = tuple(
+            rule for rule in by_shape if getattr(rule, "gate", None) is None or rule.gate(kinds, key, v)
+        )
+        if len(memo) >= _RULES_AT_LIMIT:
+            memo.clear()
+        memo[(kinds, key)] = rules
+    return rules
+
+
+def _forget(v: Vocabulary) -> dict[tuple[tuple[str, ...], str], tuple[Rule, ...]]:
+    """The gates' answers hold for one vocabulary: start again for another."""
+    _RULES_AT.clear()
+    _RULES_AT_VOCABULARY[0] = v
+    return _RULES_AT
+
+
 _RULES_FOR: dict[tuple[str, ...], tuple[Rule, ...]] = {}
+_RULES_AT: dict[tuple[tuple[str, ...], str], tuple[Rule, ...]] = {}
+_RULES_AT_VOCABULARY: list[Vocabulary | None] = [None]
+_RULES_AT_LIMIT = 65_536  # spellings remembered (a few MB); then it starts again
 
 
 # --------------------------------------------------------------------------- words of two chunks
 
 
 @_only(("WORD",))
+@_when(lambda kinds, key, v: len(key) == 2)
 def locale(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``en_US``, ``it-IT``: a language and a country (a voice's or a language-specific model's
     locale), kept as a fine-tune word (:func:`~modelname._read.values.is_locale`)."""
@@ -96,6 +142,7 @@ def locale(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 
 @_only(("WORD",), ("NUM", "WORD"))
+@_when(lambda kinds, key, v: is_month_word(key) or is_month_word(key[4:]))
 def month_date(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``sep-2024`` (month name, year) and ``2023mar`` (year, month name) are dates."""
     chunk, nxt = cur.chunk, cur.at(1)
@@ -120,6 +167,7 @@ def month_date(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 
 @_only(("WORD",))
+@_when(lambda kinds, key, v: key == "cloud")
 def ollama_cloud(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``gpt-oss:20b-cloud`` runs on Ollama's servers."""
     chunk = cur.chunk
@@ -130,6 +178,7 @@ def ollama_cloud(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 
 @_only(("WORD",))
+@_when(lambda kinds, key, v: key == "text")
 def ollama_text(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Ollama's ``-text`` tags are the pretrained (base) models."""
     base = v.tags.get("base")
@@ -142,6 +191,7 @@ def ollama_text(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 
 
 @_only(("WORD",), ("WORD", "SIZE"))
+@_when(lambda kinds, key, v: len(key) <= 2 if len(kinds) == 1 else any(c.isdigit() for c in key[1:3]))
 def letter_version(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A version letter right after the family: ``command-r-plus``, ``command-a-03-2025``,
     ``command-r7b`` (R and 7B glued)."""
@@ -170,6 +220,7 @@ def _size_piece(cur: Chunks, r: Reading, v: Vocabulary, piece: Piece) -> None:
     parameter_size(Chunks([alone], 0, alone), r, v)
 
 
+@_when(_in("family_by_alias", "family_starts"))
 def family_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A family of one or several chunks (``gpt-oss``, ``code-llama``), unless a longer tag
     phrase starts here or it is the family's own alias again (``palm-2-chat-bison``)."""
@@ -198,6 +249,7 @@ def _tag_first(cur: Chunks, v: Vocabulary, n: int) -> bool:
     return found is not None and found[1] > n
 
 
+@_when(_in("tags", "tag_starts"))
 def tag_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Tag words of one or several chunks (``Instruct``, ``Flash-Lite``, ``tool-use``)."""
     found = cur.phrase(v.tags, v.tag_starts)
@@ -207,6 +259,7 @@ def tag_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 # --------------------------------------------------------------------------- quantization words
 
 
+@_when(_in("file_types", "file_type_starts"))
 def file_type_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """A llama.cpp file type spelled as words rather than as a code (``MXFP4_MOE``)."""
     found = cur.phrase(v.file_types, v.file_type_starts)
@@ -219,6 +272,7 @@ def file_type_phrase(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     return n
 
 
+@_when(_in("quant_words", "quant_starts"))
 def quant_words(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Quant words (``fp16``, ``int4``, ``nf4``, ``FP8-Dynamic``, ``b1.58``)."""
     found = cur.phrase(v.quant_words, v.quant_starts)
@@ -229,6 +283,7 @@ def quant_words(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     return n
 
 
+@_when(_in("method_by_alias"))
 def method(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Quantization method words (``AWQ``, ``GPTQ``, ``exl2``, ``bnb``)."""
     row = v.method_by_alias.get(cur.chunk.key)
@@ -238,6 +293,7 @@ def method(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     return 1
 
 
+@_when(_in("format_by_alias"))
 def format_words(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Format words (``GGUF``, ``mlx``, ``onnx``)."""
     row = v.format_by_alias.get(cur.chunk.key)
@@ -250,6 +306,7 @@ def format_words(cur: Chunks, r: Reading, v: Vocabulary) -> int:
 # --------------------------------------------------------------------------- vendors
 
 
+@_when(_in("vendor_by_word"))
 def vendor_before_family(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``Meta-Llama-3``: the maker's name right before a family."""
     row = v.vendor_by_word.get(cur.chunk.key)
@@ -259,6 +316,7 @@ def vendor_before_family(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     return 1
 
 
+@_when(_in("vendor_by_word"))
 def vendor_before_name(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """``nous-puffin-70b``: the maker's name, then the model's own name."""
     row = v.vendor_by_word.get(cur.chunk.key)
@@ -351,6 +409,7 @@ def _family_version_tag(cur: Chunks, r: Reading, v: Vocabulary, pieces: tuple[Pi
     return used
 
 
+@_when(lambda kinds, key, v: len(kinds) >= 2)
 def glued(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     """Chunks of several pieces: ``Qwen2.5``, ``R1``, ``4o``, ``L3``, ``gemma3n``, ``VL2``.
 

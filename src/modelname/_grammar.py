@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -52,12 +51,12 @@ class Chunk:
 
     __slots__ = ("pieces", "sep", "text", "kinds", "key")
 
-    def __init__(self, pieces: tuple[Piece, ...], sep: str) -> None:
+    def __init__(self, pieces: tuple[Piece, ...], sep: str, kinds: tuple[str, ...] | None = None) -> None:
         self.pieces = pieces
         self.sep = sep  # the separator text before this chunk ("" for the first one)
-        self.text = "".join([p.text for p in pieces]) if len(pieces) > 1 else pieces[0].text
-        self.kinds = tuple([p.kind for p in pieces])
-        self.key = self.text.lower().replace("_", "-")
+        self.text = text = "".join([p.text for p in pieces]) if len(pieces) > 1 else pieces[0].text
+        self.kinds = tuple([p.kind for p in pieces]) if kinds is None else kinds
+        self.key = text.lower().replace("_", "-") if "_" in text else text.lower()
 
     @property
     def start(self) -> int:
@@ -78,8 +77,7 @@ class Chunk:
         return f"Chunk({self.sep!r}{self.text!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Skeleton:
+class Skeleton(NamedTuple):
     """The structure of one name, before any word is given a meaning."""
 
     text: str
@@ -383,11 +381,17 @@ _PLAN_PIECES = 32  # longer sequences (no corpus name has over 40 pieces) are pa
 
 def _plan(text: str, pieces: list[Piece]) -> Any:
     """The parse of a sequence of piece kinds, kept for sequences of up to 32 pieces (so hostile
-    names cannot fill memory with one-off plans)."""
-    kinds = tuple(p.kind for p in pieces)
+    names cannot fill memory with one-off plans): (url, namespaces, leaf, tags), each chunk of the
+    leaf and the tags as (piece indices, separator index, piece kinds)."""
+    kinds = tuple([p.kind for p in pieces])
     plan = _PLANS.get(kinds)
     if plan is None:
-        plan = _parse_plan(text, pieces)
+        url, namespaces, leaf, tags = _parse_plan(text, pieces)
+
+        def layout(chunks: Any) -> tuple[Any, ...]:
+            return tuple((idx, sep, tuple([kinds[i] for i in idx])) for idx, sep in chunks)
+
+        plan = (url, namespaces, layout(leaf), tuple(layout(tag) for tag in tags))
         if len(kinds) <= _PLAN_PIECES:
             if len(_PLANS) >= _PLAN_LIMIT:
                 _PLANS.clear()
@@ -468,18 +472,22 @@ def skeleton(text: str) -> Skeleton:
     pieces = lex(text)
     url, namespaces, leaf, tags = _plan(text, pieces)
     return Skeleton(
-        text=text,
-        url=pieces[url] if url is not None else None,
-        namespaces=tuple(pieces[i] for i in namespaces),
-        leaf=_chunks(leaf, pieces),
-        tags=tuple(_chunks(tag, pieces) for tag in tags),
+        text,
+        pieces[url] if url is not None else None,
+        tuple([pieces[i] for i in namespaces]) if namespaces else (),
+        _chunks(leaf, pieces),
+        tuple([_chunks(tag, pieces) for tag in tags]) if tags else (),
     )
 
 
 def _chunks(plan: tuple[Any, ...], pieces: list[Piece]) -> tuple[Chunk, ...]:
     return tuple(
         [
-            Chunk(tuple([pieces[i] for i in idx]), pieces[sep].text if sep is not None else "")
-            for idx, sep in plan
+            Chunk(
+                (pieces[idx[0]],) if len(idx) == 1 else tuple([pieces[i] for i in idx]),
+                pieces[sep].text if sep is not None else "",
+                kinds,
+            )
+            for idx, sep, kinds in plan
         ]
     )

@@ -87,9 +87,14 @@ def _build(name: str, r: Reading) -> ModelName:
         "unrecognized": tuple(r.unrecognized),
     }
     values["provenance"] = tuple(
-        (f, sources[f]) for f in sorted(sources, key=_ORDER.__getitem__) if values[f] not in (None, (), "")
+        [(f, sources[f]) for f in sorted(sources, key=_ORDER.__getitem__) if _filled(values[f])]
     )
     return with_evidence(trusted(ModelName, values), tuple(r.notes))
+
+
+def _filled(value: Any) -> bool:
+    """Not None, not an empty tuple or string (a part is never compared: its __eq__ is pydantic's)."""
+    return value is not None and (type(value) not in (tuple, str) or len(value) > 0)
 
 
 def _part(model: type[Any], value: dict[str, Any] | None, defaults: dict[str, Any]) -> Any:

@@ -3,6 +3,7 @@
     .venv/bin/python scripts/bench.py            # parse, start-up, annotate up to 1,000,000 names (~10 min)
     .venv/bin/python scripts/bench.py --quick    # annotate up to 100,000 names only (~1 min)
     .venv/bin/python scripts/bench.py --parts parse,startup
+    .venv/bin/python scripts/bench.py --compare 9479339   # the same parts for an older commit, in this run
 
 1. parse — µs per distinct name (the result cache emptied before each round; the cache of grammar
    plans, which holds shapes and not names, stays warm as it does in a long run) for ``parse``,
@@ -17,6 +18,9 @@
    process and its workers.
 
 Names come from ``../shared/corpus/names.tsv`` when it is there, else from ``fixtures/``.
+
+``--compare REF`` checks REF out into a temporary git worktree and runs every part for it and for
+this checkout, one after the other in the same run, then prints a before/after table.
 """
 
 from __future__ import annotations
@@ -27,7 +31,6 @@ import json
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -75,6 +78,12 @@ def bench_parse(count: int, seed: int) -> dict[str, float]:
     from modelname import _parse
 
     names, warm = real_names(count, seed)
+
+    def clear() -> None:  # the result cache (whatever an older checkout called it), not the plan cache
+        for value in vars(_parse).values():
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                value.cache_clear()
+
     for name in warm:
         try:
             modelname.parse(name)
@@ -110,7 +119,7 @@ def bench_parse(count: int, seed: int) -> dict[str, float]:
 
     rounds: dict[str, list[float]] = {"parse": [], "gguf": [], "floor": []}
     for _ in range(3):
-        rounds["parse"].append(_per_name(ours, len(names), _parse._cached.cache_clear))
+        rounds["parse"].append(_per_name(ours, len(names), clear))
         if heuristic is not None:
             rounds["gguf"].append(_per_name(peer, len(names)))
         rounds["floor"].append(_per_name(floor, len(names)))
@@ -128,7 +137,10 @@ def bench_parse(count: int, seed: int) -> dict[str, float]:
             print(f"  {label:<44}{'—':>8}   (pip install gguf to compare)")
     if "gguf" in result:
         print(f"  parse / gguf: {result['parse'] / result['gguf']:.2f}×   (target ≤ 2×)")
-    stages(names)
+    try:
+        stages(names)
+    except ImportError:  # an older checkout without these stages
+        print("  (no stage timings: this checkout has no separate stages)")
     return result
 
 
@@ -156,7 +168,10 @@ def stages(names: list[str]) -> None:
         ("read (the reading stages)", lambda: [read(s) for _, s in skeletons]),
         ("build (the ModelName)", lambda: [_build(n, r) for n, r in readings]),
     ]
-    print(f"  stages, µs per name (median of 3; {len(texts):,} names that parse):")
+    print(f"  stages, µs per name (median of 3; {len(texts):,} names that parse; the inputs held are frozen")
+    print("  out of the garbage collector's reach, as a stage's own input would not be held at all):")
+    gc.collect()
+    gc.freeze()
     for label, run in timed:
         times = []
         for _ in range(3):
@@ -164,6 +179,7 @@ def stages(names: list[str]) -> None:
             run()
             times.append((time.perf_counter() - start) / len(texts) * 1e6)
         print(f"    {label:<42}{statistics.median(times):>8.1f}")
+    gc.unfreeze()
     gc.collect()
 
 
@@ -191,13 +207,12 @@ class A(BaseModel):
 
 
 def bench_startup(runs: int) -> dict[str, float]:
-    script = shutil.which("modelname", path=str(Path(sys.executable).parent))
-    explain = [script] if script else [sys.executable, "-m", "modelname"]
+    explain = [sys.executable, "-m", "modelname"]  # the code on sys.path (--compare sets PYTHONPATH)
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
         'python -c "import pydantic, click"': [sys.executable, "-c", "import pydantic, click"],
         "the same + one frozen BaseModel (floor of a pydantic result)": [sys.executable, "-c", _ONE_MODEL],
-        f"modelname explain {EXPLAIN_NAME}": [*explain, "explain", EXPLAIN_NAME],
+        "modelname explain NAME": [*explain, "explain", EXPLAIN_NAME],
         "modelname explain --lang zh (same name)": [*explain, "explain", "--lang", "zh", EXPLAIN_NAME],
     }
     for (
@@ -292,30 +307,117 @@ def main() -> None:
         "--rows", default=None, help="annotate sizes, comma-separated (default 10000,100000,1000000)"
     )
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--compare", metavar="REF", help="also run every part for this git commit, and compare"
+    )
+    parser.add_argument("--json", help=argparse.SUPPRESS)  # where a --compare child writes its figures
     opts = parser.parse_args()
     parts = {p.strip() for p in opts.parts.split(",")}
     import modelname
 
     print(
-        f"modelname {modelname.__version__} ({bench_annotate_revision()}), python {sys.version.split()[0]}, "
+        f"modelname {modelname.__version__} at {Path(modelname.__file__).parent} ({bench_annotate_revision()}), "
+        f"python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores"
     )
+    sizes = [10_000, 100_000] if opts.quick else [10_000, 100_000, 1_000_000]
+    if opts.rows:
+        sizes = [int(x) for x in opts.rows.split(",")]
+    opts.sizes = sizes
+    if opts.compare:
+        compare(opts, parts)
+        return
+    results: dict[str, object] = {}
     if "parse" in parts:
-        bench_parse(opts.names, opts.seed)
+        results["parse"] = bench_parse(opts.names, opts.seed)
     if "startup" in parts:
-        bench_startup(opts.runs)
+        results["startup"] = bench_startup(opts.runs)
     if "annotate" in parts:
-        sizes = [10_000, 100_000] if opts.quick else [10_000, 100_000, 1_000_000]
-        if opts.rows:
-            sizes = [int(x) for x in opts.rows.split(",")]
         with tempfile.TemporaryDirectory(prefix="modelname-bench.") as folder:
-            bench_annotate_rows(sizes, Path(folder), opts.seed)
+            results["annotate"] = [
+                {k: r[k] for k in ("rows", "jobs", "format", "seconds", "peak_mb")}
+                for r in bench_annotate_rows(sizes, Path(folder), opts.seed)
+            ]
+    if opts.json:
+        Path(opts.json).write_text(json.dumps(results), encoding="utf-8")
+
+
+def compare(opts: argparse.Namespace, parts: set[str]) -> None:
+    """Every part for the commit ``opts.compare`` (a temporary worktree) and for this checkout."""
+    with tempfile.TemporaryDirectory(prefix="modelname-compare.") as folder:
+        tree = Path(folder) / "before"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), opts.compare],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            found = {}
+            for label, pythonpath in (("before", str(tree / "src")), ("after", None)):
+                env = dict(_ENV)
+                if pythonpath:
+                    env["PYTHONPATH"] = pythonpath
+                out = Path(folder) / f"{label}.json"
+                cmd = [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--parts",
+                    ",".join(sorted(parts)),
+                    "--names",
+                    str(opts.names),
+                    "--runs",
+                    str(opts.runs),
+                    "--seed",
+                    str(opts.seed),
+                    "--rows",
+                    ",".join(map(str, opts.sizes)),
+                    "--json",
+                    str(out),
+                ]
+                print(f"\n######## {label}: {opts.compare if pythonpath else 'this checkout'}", flush=True)
+                subprocess.run(cmd, env=env, check=True)
+                found[label] = json.loads(out.read_text(encoding="utf-8"))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+    print_comparison(found["before"], found["after"], opts.compare)
+
+
+def print_comparison(before: dict, after: dict, ref: str) -> None:
+    print(f"\n== before ({ref}) and after (this checkout), measured in this run")
+    print(f"  {'what':<52}{'before':>12}{'after':>12}{'change':>9}")
+
+    def row(what: str, b: float | None, a: float | None, unit: str) -> None:
+        if b is None or a is None:
+            return
+        print(f"  {what:<52}{b:>10.1f} {unit:<1}{a:>10.1f} {unit:<1}{a / b - 1:>+9.0%}")
+
+    if "parse" in before:
+        row("parse, µs per distinct name", before["parse"].get("parse"), after["parse"].get("parse"), "")
+        row("  gguf heuristic, µs (same names)", before["parse"].get("gguf"), after["parse"].get("gguf"), "")
+    if "startup" in before:
+        for key in before["startup"]:
+            row(f"start-up: {key[:40]} (ms)", before["startup"][key], after["startup"].get(key), "")
+    if "annotate" in before:
+        for b in before["annotate"]:
+            a = next(
+                (x for x in after["annotate"] if all(x[k] == b[k] for k in ("rows", "jobs", "format"))), None
+            )
+            if a is not None:
+                what = f"annotate {b['rows']:,} {b['format']} jobs {b['jobs']}"
+                row(f"{what}, rows/s", b["rows"] / b["seconds"], a["rows"] / a["seconds"], "")
+                row(f"{what}, peak RSS MB", b["peak_mb"], a["peak_mb"], "")
+
+
+def modelname_file() -> str:
+    import modelname
+
+    return modelname.__file__ or str(ROOT)
 
 
 def bench_annotate_revision() -> str:
     try:
         out = subprocess.run(
-            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            ["git", "-C", str(Path(modelname_file()).parent), "describe", "--always", "--dirty"],
             capture_output=True,
             text=True,
             check=True,

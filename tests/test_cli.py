@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -21,7 +22,18 @@ def test_explain_english():
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.splitlines()[0].startswith(NAME)
-    for text in ("DeepSeek", "R1", "Distilled", "Qwen", "7 billion", "Q4_K_M", "4-bit", "GGUF", "4.3 GB"):
+    for text in (
+        "DeepSeek",
+        "R1",
+        "Distilled",
+        "Qwen",
+        "7 billion",
+        "Q4_K_M",
+        "4-bit",
+        "GGUF",
+        "4.7 GB",
+        "7,615,616,512",
+    ):
         assert text in out, text
 
 
@@ -106,7 +118,7 @@ def test_python_dash_m():
 def test_explain_an_ollama_alias_says_what_it_really_is():
     result = run("explain", "deepseek-r1:7b")
     assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())
+    out = " ".join(re.sub(r"-\n\s+", "-", result.output).split())  # a line may break after a hyphen
     assert "→ DeepSeek-R1-Distill-Qwen-7B" in out
     assert "DeepSeek-R1-Distill-Qwen-7B: a 7B Qwen-based model fine-tuned on DeepSeek-R1's outputs" in out
     assert "not the 671B DeepSeek-R1" in out

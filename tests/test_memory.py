@@ -36,46 +36,67 @@ def run(*args: str):
 def test_llama_3_1_8b_q4_k_m_within_ten_percent_of_the_measured_file():
     """llama.cpp's quantize README measures Llama-3.1-8B Q4_K_M at 4.58 GiB (ggml_quants.md)."""
     e = modelname.parse("Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf").estimate_memory()
-    assert e.weights.bytes == 4_894_400_000  # 8e9 × 4.8944 ÷ 8
-    assert e.weights.gib == 4.56
+    assert e.weights.bytes == round(LLAMA_8B * 4.8944 / 8)  # the true count, not the label's 8e9
+    assert e.weights.gib == 4.58
     assert abs(e.weights.bytes / GiB - 4.58) / 4.58 < 0.10
     assert not e.weights.exact
     assert e.kv_cache.bytes == 8192 * 131_072 == GiB  # 32 layers × 8 KV heads × 128 × 2 × 2 bytes
     assert e.overhead.bytes == OVERHEAD_BYTES == GiB
-    assert e.total.bytes == 4_894_400_000 + 2 * GiB
+    assert e.total.bytes == round(LLAMA_8B * 4.8944 / 8) + 2 * GiB
     assert e.complete and e.architecture == "llama-3.1-8b" and e.context_length == 8192
 
 
 # --------------------------------------------------------------------------- estimates from names
 
 # name, weights bytes, KV bytes at the default context, architecture row
+# True parameter counts of the published checkpoints (tables/checkpoints.toml: the Hub's safetensors
+# metadata of each vendor repo): names whose checkpoint is known are sized by these, not by the label.
+LLAMA_8B = 8_030_261_248
+QWEN25_7B = 7_615_616_512
+QWEN25_32B = 32_763_876_352
+
 ESTIMATES = [
-    ("Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", 4_894_400_000, GiB, "llama-3.1-8b"),
-    ("Qwen2.5-7B-Instruct-Q8_0.gguf", round(7e9 * 8.5008 / 8), 8192 * 28 * 4 * 128 * 4, "qwen2.5-7b"),
-    ("Qwen2.5-32B-Instruct-Q6_K_L.gguf", round(32e9 * 6.5633 / 8), 2 * GiB, "qwen2.5-32b"),  # Q6_K's average
+    ("Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", round(LLAMA_8B * 4.8944 / 8), GiB, "llama-3.1-8b"),
+    ("Qwen2.5-7B-Instruct-Q8_0.gguf", round(QWEN25_7B * 8.5008 / 8), 8192 * 28 * 4 * 128 * 4, "qwen2.5-7b"),
+    (
+        "Qwen2.5-32B-Instruct-Q6_K_L.gguf",
+        round(QWEN25_32B * 6.5633 / 8),
+        2 * GiB,
+        "qwen2.5-32b",
+    ),  # Q6_K's average
     (
         "Qwen2.5-32B-Instruct-Q4_0.gguf",
-        round(32e9 * 4.6426 / 8),
+        round(QWEN25_32B * 4.6426 / 8),
         2 * GiB,
         "qwen2.5-32b",
     ),  # derived from quantize.cpp
     (
         "gemma-3-12b-it-Q4_K_M.gguf",
-        round(12e9 * 4.8944 / 8),
+        round(12_187_325_040 * 4.8944 / 8),
         8 * 8192 * 8192 + 40 * 1024 * 8192,
         "gemma-3-12b",
     ),
-    ("gemma-2-9b-it-Q4_K_M.gguf", round(9e9 * 4.8944 / 8), 21 * 8192 * 8192 + 21 * 4096 * 8192, "gemma-2-9b"),
-    ("Phi-3-mini-4k-instruct-Q4_K_M.gguf", round(3.8e9 * 4.8944 / 8), 4096 * 32 * 32 * 96 * 4, "phi-3-mini"),
-    ("microsoft/phi-4", round(14e9 * 16 / 8), 8192 * 40 * 10 * 128 * 4, "phi-4"),
-    ("meta-llama/Llama-3.3-70B-Instruct", 140_000_000_000, 8192 * 80 * 8 * 128 * 4, "llama-3.1-70b"),
+    (
+        "gemma-2-9b-it-Q4_K_M.gguf",
+        round(9_241_705_984 * 4.8944 / 8),
+        21 * 8192 * 8192 + 21 * 4096 * 8192,
+        "gemma-2-9b",
+    ),
+    (
+        "Phi-3-mini-4k-instruct-Q4_K_M.gguf",
+        round(3_821_079_552 * 4.8944 / 8),
+        4096 * 32 * 32 * 96 * 4,
+        "phi-3-mini",
+    ),
+    ("microsoft/phi-4", round(14_659_507_200 * 16 / 8), 8192 * 40 * 10 * 128 * 4, "phi-4"),
+    ("meta-llama/Llama-3.3-70B-Instruct", 70_553_706_496 * 2, 8192 * 80 * 8 * 128 * 4, "llama-3.1-70b"),
     (
         "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M.gguf",
-        round(7e9 * 4.8944 / 8),
+        round(QWEN25_7B * 4.8944 / 8),  # distilled into Qwen2.5-Math-7B: the same count
         8192 * 28 * 4 * 128 * 4,
         "deepseek-r1-distill-qwen-7b",
     ),
-    ("Mistral-7B-Instruct-v0.3-IQ4_XS.gguf", round(7e9 * 4.4597 / 8), GiB, "mistral-7b"),
+    ("Mistral-7B-Instruct-v0.3-IQ4_XS.gguf", round(7_248_023_552 * 4.4597 / 8), GiB, "mistral-7b"),
 ]
 
 
@@ -91,13 +112,13 @@ def test_estimates(name, weights, kv, arch):
 
 def test_mixture_of_experts_keeps_every_expert_in_memory():
     e = modelname.parse("Qwen3-30B-A3B-Q4_K_M.gguf").estimate_memory()
-    assert (e.parameters, e.active_parameters) == (30_000_000_000, 3_000_000_000)
-    assert e.weights.bytes == round(30e9 * 4.8944 / 8)  # all experts, not the 3B active
+    assert (e.parameters, e.active_parameters) == (30_532_122_624, 3_353_032_704)  # Qwen/Qwen3-30B-A3B
+    assert e.weights.bytes == round(30_532_122_624 * 4.8944 / 8)  # all experts, not the 3B active
     assert e.kv_cache.bytes == 8192 * 48 * 4 * 128 * 4
-    assert "all 30B parameters must be in memory, but only 3B are computed per token" in e.notes[0]
+    assert "all 30.5B parameters must be in memory, but only 3.35B are computed per token" in e.notes[0]
     mixtral = modelname.parse("Mixtral-8x7B-Instruct-v0.1-Q4_K_M.gguf").estimate_memory()
-    assert mixtral.weights.bytes == round(46.7e9 * 4.8944 / 8)
-    assert "only 2 of 8 experts are computed per token" in mixtral.notes[0]
+    assert mixtral.weights.bytes == round(46_702_792_704 * 4.8944 / 8)
+    assert "but only 12.9B are computed per token" in mixtral.notes[0]  # mistralai/Mixtral-8x7B-Instruct-v0.1
 
 
 def test_unknown_architecture_says_the_kv_cache_is_not_included():
@@ -124,7 +145,7 @@ def test_unknown_weights():
 
 def test_an_ollama_tag_without_a_quant_is_its_default_4_bit_build():
     e = modelname.parse("qwen2.5:7b").estimate_memory()
-    assert e.weights.bytes == round(7e9 * 4.8944 / 8)
+    assert e.weights.bytes == round(QWEN25_7B * 4.8944 / 8)
     assert "an Ollama tag without a quant downloads its default build, usually Q4_K_M" in e.weights.why
     (size,) = [x for x in modelname.parse("qwen2.5:7b").explanations if x.field == "size"]
     assert f"{e.weights.bytes / 1e9:,.1f} GB" in size.en  # explain and fit use the one estimator
@@ -332,15 +353,17 @@ def test_fit_command_text():
     result = run("fit", "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", "--memory", "12GB", "--context", "8192")
     lines = result.output.splitlines()
     assert lines[0] == "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf: fits in 12.00 GB (11.18 GiB)"
-    assert lines[1] == "  needs about 7.04 GB (6.56 GiB) of 12.00 GB (11.18 GiB), 4.96 GB (4.62 GiB) to spare"
-    assert lines[2].startswith("  weights      4.89 GB    4.56 GiB  approximate  8B parameters")
+    assert lines[1] == "  needs about 7.06 GB (6.58 GiB) of 12.00 GB (11.18 GiB), 4.94 GB (4.60 GiB) to spare"
+    assert lines[2].startswith(
+        "  weights      4.91 GB    4.58 GiB  approximate  meta-llama/Llama-3.1-8B-Instruct has 8,030,261,248 parameters"
+    )
     assert lines[3].startswith(
         "  KV cache     1.07 GB    1.00 GiB  approximate  8,192 tokens × 131,072 bytes per token"
     )
     assert lines[4].startswith(
         "  overhead     1.07 GB    1.00 GiB  approximate  a fixed 1 GiB for the runtime"
     )
-    assert lines[5] == "  total        7.04 GB    6.56 GiB  approximate  weights + KV cache + overhead"
+    assert lines[5] == "  total        7.06 GB    6.58 GiB  approximate  weights + KV cache + overhead"
 
 
 def test_fit_command_json():
@@ -349,8 +372,8 @@ def test_fit_command_json():
     data = json.loads(result.output)
     assert data["verdict"] == "fits"
     assert data["budget"]["bytes"] == 24 * GiB
-    assert data["estimate"]["weights"]["bytes"] == round(30e9 * 4.8944 / 8)
-    assert data["estimate"]["active_parameters"] == 3_000_000_000
+    assert data["estimate"]["weights"]["bytes"] == round(30_532_122_624 * 4.8944 / 8)
+    assert data["estimate"]["active_parameters"] == 3_353_032_704
     assert data["spare_bytes"] == 24 * GiB - data["needed"]["bytes"]
     unknown = json.loads(run("fit", "SomeMerge-13B-Q4_K_M.gguf", "-m", "12GB", "--json").output)
     assert unknown["verdict"] == "unknown" and unknown["estimate"]["kv_cache"]["bytes"] is None

@@ -12,6 +12,9 @@ from modelname import InvalidModelName, ModelName
 from modelname._parse import parse_uncached
 
 JSON_KEYS = {
+    "attributes",
+    "checkpoint",
+    "warnings",
     "name",
     "schema_version",
     "kind",
@@ -46,7 +49,7 @@ def test_json_form_has_exactly_the_documented_keys():
     m = modelname.parse("DeepSeek-R1-Distill-Qwen-7B-Q4_K_M.gguf")
     data = m.model_dump(mode="json")
     assert set(data) == JSON_KEYS
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["name"] == "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M.gguf"
     json.dumps(data, ensure_ascii=False)
 
@@ -71,7 +74,7 @@ def test_json_round_trip():
 
 
 def test_provenance_marks_guesses():
-    m = modelname.parse("samantha-1.1-llama-7b")
+    m = modelname.parse("Hathor-L3-8B-v.01-Q4_K_M-imat.gguf")  # Hathor is in no table
     assert m.source_of("family") == "pattern"
     assert m.source_of("base_model") == "table"
     assert m.model_dump(mode="json")["provenance"]["family"] == "pattern"
@@ -87,7 +90,7 @@ def test_explanations_have_both_languages():
     assert q.token == "Q4_K_M"
     assert "4-bit" in q.en and "4 位" in q.zh
     size = next(e for e in m.explanations if e.field == "size")
-    assert "4.3 GB" in size.en  # 7e9 × 4.8944 / 8
+    assert "4.7 GB" in size.en  # 7,615,616,512 (the checkpoint's true count, not 7e9) × 4.8944 / 8
 
 
 @pytest.mark.parametrize(

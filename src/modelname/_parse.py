@@ -15,7 +15,17 @@ from ._grammar import check, skeleton
 from ._read import Reading, read
 from .errors import InvalidModelName
 from .model import SCHEMA_VERSION, ModelName, with_evidence
-from .parts import Distill, Format, Parameters, Quantization, Resolved, Shard, trusted
+from .parts import (
+    Checkpoint,
+    Distill,
+    Format,
+    NameWarning,
+    Parameters,
+    Quantization,
+    Resolved,
+    Shard,
+    trusted,
+)
 
 __all__ = ["parse", "parse_uncached", "CACHE_SIZE", "CACHE_LENGTH"]
 
@@ -78,13 +88,16 @@ def _build(name: str, r: Reading) -> ModelName:
         "category": r.category,
         "finetune": tuple(r.finetune),
         "training": tuple(r.training),
+        "attributes": tuple(r.attributes),
         "quantization": _part(Quantization, r.quantization, _NO_QUANTIZATION),
         "format": _part(Format, r.format, _NO_FORMAT),
         "role": r.role,
         "shard": _part(Shard, r.shard, _NO_SHARD),
         "resolved": _part(Resolved, r.resolved, _NO_RESOLVED),
+        "checkpoint": _part(Checkpoint, r.checkpoint, _NO_CHECKPOINT),
         "provenance": (),
         "unrecognized": tuple(r.unrecognized),
+        "warnings": tuple([trusted(NameWarning, w) for w in r.warnings]) if r.warnings else (),
     }
     values["provenance"] = tuple(
         [(f, sources[f]) for f in sorted(sources, key=_ORDER.__getitem__) if _filled(values[f])]
@@ -111,6 +124,7 @@ _NO_QUANTIZATION = _defaults(Quantization)
 _NO_FORMAT = _defaults(Format)
 _NO_SHARD = _defaults(Shard)
 _NO_RESOLVED = _defaults(Resolved)
+_NO_CHECKPOINT = _defaults(Checkpoint)
 
 # Provenance is listed in the order of the result's own fields.
 _ORDER = {f: i for i, f in enumerate(ModelName.model_fields)}

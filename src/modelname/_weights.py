@@ -96,9 +96,13 @@ def scheme_bits(m: ModelName) -> Bits | None:
 
 def default_bits(m: ModelName) -> Bits | None:
     """Bits per weight when the name has no quantization: an Ollama tag downloads its default
-    4-bit build; a repository or safetensors/PyTorch file holds the 16-bit original."""
+    4-bit build; a checkpoint shipped quantized (gpt-oss: MXFP4) holds that; a repository or
+    safetensors/PyTorch file holds the 16-bit original."""
     if m.quantization is not None:
         return None
+    shipped = _shipped_bits(m)
+    if shipped is not None and m.kind != "ollama_tag":
+        return shipped
     if m.kind == "ollama_tag":
         row = vocabulary().file_types[key(OLLAMA_DEFAULT)]
         assert row.file_bits_per_weight is not None
@@ -118,6 +122,22 @@ def default_bits(m: ModelName) -> Bits | None:
             "no quantization in the name, so the 16-bit original (BF16/FP16) is assumed",
         )
     return None
+
+
+def _shipped_bits(m: ModelName) -> Bits | None:
+    """The bits of a checkpoint published already quantized (its ``dtype``, a quant word)."""
+    row = vocabulary().checkpoint_by_id.get(m.checkpoint.id) if m.checkpoint else None
+    if row is None or not row.dtype:
+        return None
+    word = vocabulary().quant_words.get(key(row.dtype))
+    if word is None or not word.bits_per_weight or word.bits_per_weight >= 16:
+        return None
+    return Bits(
+        float(word.bits_per_weight),
+        False,
+        "shipped type",
+        f"{row.id} is published in {word.scheme}; the other tensors are 16-bit, so the file is a little larger",
+    )
 
 
 def bits_for_scheme(scheme: str) -> Bits | None:
@@ -196,7 +216,12 @@ def weights(m: ModelName, row: Architecture | None = None) -> Weights:
         return Weights(None, what)
     p = m.parameters
     total, label, notes = (p.total, p.label, []) if p else (None, None, [])
-    if p is None and row is not None and row.sizes and _label_total(row.sizes[0]):
+    cp = m.checkpoint
+    counted = None
+    if cp is not None and cp.total:
+        total, label = cp.total, label or cp.id.rsplit("/", 1)[-1]
+        counted = f"{cp.id} has {cp.total:,} parameters ({'counted' if cp.total_exact else 'its card'})"
+    if counted is None and p is None and row is not None and row.sizes and _label_total(row.sizes[0]):
         # Phi-3-mini, phi-4: the name has no size, but the table row for it does.
         label, total = row.sizes[0], _label_total(row.sizes[0])
         notes.append(f"the name has no size; {row.id} is {label} (tables/architectures.toml)")
@@ -205,16 +230,19 @@ def weights(m: ModelName, row: Architecture | None = None) -> Weights:
         if p and p.effective:
             why = f"{p.label} gives effective parameters, not the total that must be in memory"
         return Weights(None, why, notes=tuple(notes))
-    active = p.active if p else None
+    active = cp.active if cp is not None and cp.total else (p.active if p else None)
     bits = scheme_bits(m) or default_bits(m)
     if bits is None:
         why = "the name does not say the quantization"
         return Weights(None, why, total, active, label, None, tuple(notes))
-    why = f"{label} parameters ({total:,}; size labels are rounded) × {bits.bits:g} bits ({bits.why}) ÷ 8"
+    if counted is not None:
+        why = f"{counted} × {bits.bits:g} bits ({bits.why}) ÷ 8"
+    else:
+        why = f"{label} parameters ({total:,}; size labels are rounded) × {bits.bits:g} bits ({bits.why}) ÷ 8"
     if (p and p.experts) or active:
-        computed = f"{active / 1e9:g}B" if active else "a few experts' worth"
+        computed = f"{active / 1e9:.3g}B" if active else "a few experts' worth"
         notes.append(
-            f"mixture of experts: all {total / 1e9:g}B parameters must be in memory, "
+            f"mixture of experts: all {total / 1e9:.3g}B parameters must be in memory, "
             f"but only {computed} are computed per token (speed follows the active count)"
         )
     return Weights(round(total * bits.bits / 8), why, total, active, label, bits, tuple(notes))

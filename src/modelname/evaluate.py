@@ -92,6 +92,19 @@ def compare(expected: dict[str, Any], actual: dict[str, Any]) -> list[Mismatch]:
             for sub, sub_want in want.items():
                 if not _same(sub_want, got.get(sub)):
                     out.append(Mismatch(f"{field}.{sub}", sub_want, got.get(sub)))
+        elif isinstance(want, list) and want and all(isinstance(w, dict) for w in want):
+            # a list of objects (warnings): as many, each on the keys the fixture gives
+            if not isinstance(got, list) or len(got) != len(want):
+                out.append(Mismatch(field, want, got))
+                continue
+            for i, (w, g) in enumerate(zip(want, got)):
+                for sub, sub_want in w.items():
+                    if not isinstance(g, dict) or not _same(sub_want, g.get(sub)):
+                        out.append(
+                            Mismatch(
+                                f"{field}[{i}].{sub}", sub_want, g.get(sub) if isinstance(g, dict) else g
+                            )
+                        )
         elif not _same(want, got):
             out.append(Mismatch(field, want, got))
     return out

@@ -42,11 +42,14 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "category": ("category", "类别"),
     "finetune": ("fine-tune", "微调/版本名"),
     "training": ("training", "训练方式"),
+    "attributes": ("property", "属性"),
     "quantization": ("quantization", "量化"),
     "format": ("format", "文件格式"),
     "role": ("file role", "文件角色"),
     "shard": ("shard", "分片"),
     "resolved": ("really is", "实际模型"),
+    "checkpoint": ("checkpoint", "原始模型"),
+    "warnings": ("warning", "注意"),
     "filler": ("note", "说明"),
     "size": ("for you", "对你意味着"),
     "unrecognized": ("unrecognized", "未识别"),
@@ -127,13 +130,16 @@ _RANK = {
             "base_model",
             "finetune",
             "training",
+            "attributes",
             "quantization",
             "format",
             "role",
             "shard",
             "resolved",
+            "checkpoint",
             "filler",
             "size",
+            "warnings",
         )
     )
 }
@@ -167,6 +173,51 @@ def _context_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> T
         f"{token} = a context window of {tokens:,} tokens (how much text it can read at once); longer context needs more memory.",
         f"{token} = 上下文窗口 {tokens:,} 个词元（一次能读入的文本量）；上下文越长，占用内存越多。",
     )
+
+
+def _checkpoint_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    cp = m.checkpoint
+    if cp is None:
+        return None
+    facts_en, facts_zh = [], []
+    if cp.total:
+        exact = "counted" if cp.total_exact else "from its card"
+        facts_en.append(f"{cp.total:,} parameters ({exact})")
+        facts_zh.append(f"{cp.total:,} 个参数（{'实数' if cp.total_exact else '模型卡给出的数'}）")
+    if cp.active:
+        facts_en.append(f"{cp.active:,} active per token")
+        facts_zh.append(f"每个词元激活 {cp.active:,} 个")
+    if cp.context_length:
+        facts_en.append(f"a native context of {cp.context_length:,} tokens")
+        facts_zh.append(f"原生上下文 {cp.context_length:,} 个词元")
+    if cp.released:
+        facts_en.append(f"released {cp.released}")
+        facts_zh.append(f"发布于 {cp.released}")
+    label = m.parameters.label if m.parameters else None
+    rounded_en = (
+        f" The {label} in the name is rounded; sizes here use the true count." if label and cp.total else ""
+    )
+    rounded_zh = f"名称中的 {label} 是约数，这里的大小按真实参数量计算。" if label and cp.total else ""
+    if info.get("how") == "base":
+        head_en = f"Built on {cp.id} ({info.get('base')}), which has "
+        head_zh = f"基于 {cp.id}（{info.get('base')}），该模型有 "
+    else:
+        head_en, head_zh = f"Published checkpoint {cp.id}: ", f"对应已发布的模型 {cp.id}："
+    return (
+        head_en + ", ".join(facts_en) + "." + rounded_en,
+        head_zh + "，".join(facts_zh) + "。" + rounded_zh,
+    )
+
+
+def _attribute_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    if row is None:
+        return None
+    value = info.get("value", token)
+    return (row.en.format(text=token, value=value), row.zh.format(text=token, value=value))
+
+
+def _warning_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    return (info["en"], info["zh"]) if "en" in info else None
 
 
 def _shard_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
@@ -375,7 +426,9 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
     """The weight size and the hardware it suits, from the one estimator (:mod:`modelname.memory`)."""
     w = memory.weights(m)
     label = w.label or (m.parameters.label if m.parameters else "")
-    moe = bool(m.parameters and (m.parameters.active or m.parameters.experts))
+    if m.checkpoint is not None and m.checkpoint.total:
+        label = f"{m.checkpoint.total / 1e9:,.2f}B"  # the true count (the checkpoint's sentence says whose)
+    moe = bool(w.active or (m.parameters and m.parameters.experts))
     moe_en = " (all experts count: every one must be in memory)" if moe else ""
     moe_zh = "（所有专家都要计入，因为都得放进内存）" if moe else ""
     if m.quantization is None:
@@ -402,6 +455,16 @@ def _unquantized_text(
     small, full = memory.weights_at(m, q4), memory.weights_at(m, memory.SIXTEEN_BIT)
     if small is None or full is None:
         return None
+    if w.bits is not None and w.bits.basis == "shipped type" and w.bytes is not None:
+        where_en, where_zh = hardware_class(w.bytes / 1e9 * 1.1)
+        scheme = w.bits.why.split(" is published in ")[-1].split(";")[0]
+        return (
+            f"{label} × {scheme}",
+            f"As published ({scheme}): about {w.bytes / 1e9:,.1f} GB of weights{moe_en}, which suits {where_en}; "
+            f"at 16 bits it would be about {full / 1e9:,.1f} GB. A rough estimate: the context (KV cache) and runtime add more memory.",
+            f"按发布时的格式（{scheme}）：权重约 {w.bytes / 1e9:,.1f} GB{moe_zh}，适合{where_zh}；若为 16 位约 {full / 1e9:,.1f} GB。"
+            f"这是粗略估计：上下文（KV 缓存）和运行时还会占用更多内存。",
+        )
     where_en, where_zh = hardware_class(small / 1e9 * 1.1)
     if m.kind == "ollama_tag":
         return (
@@ -439,11 +502,14 @@ _DATA_FIELDS = (
     "functions",
     "finetune",
     "training",
+    "attributes",
     "quantization",
     "format",
     "role",
     "shard",
     "resolved",
+    "checkpoint",
+    "warnings",
 )
 
 
@@ -596,7 +662,29 @@ def _resolved_notes(m: ModelName) -> list[Note]:
     return [Note("resolved", m.name, row) for row in rows if row.resolves_to == r.name]
 
 
+def _checkpoint_notes(m: ModelName) -> list[Note]:
+    cp = m.checkpoint
+    assert cp is not None
+    return [Note("checkpoint", cp.id.rsplit("/", 1)[-1], vocabulary().checkpoint_by_id.get(cp.id), None)]
+
+
+def _attribute_notes(m: ModelName) -> list[Note]:
+    rows = [row for rows in vocabulary().meanings.values() for row in rows]
+    out = []
+    for name, value in m.attributes:
+        row = next((x for x in rows if x.attribute == name and x.value in (None, value)), None)
+        out.append(Note("attributes", value, row, {"value": value}))
+    return out
+
+
+def _warning_notes(m: ModelName) -> list[Note]:
+    return [Note("warnings", w.code, None, {"en": w.en, "zh": w.zh}) for w in m.warnings]
+
+
 _DATA_NOTES = {
+    "attributes": _attribute_notes,
+    "checkpoint": _checkpoint_notes,
+    "warnings": _warning_notes,
     "provider": _provider_notes,
     "organization": _organization_notes,
     "family": _family_notes,
@@ -620,6 +708,9 @@ _DATA_NOTES = {
 
 
 _TEXTS = {
+    "attributes": _attribute_text,
+    "checkpoint": _checkpoint_text,
+    "warnings": _warning_text,
     "parameters": _parameters_note_text,
     "version": _version_text,
     "date": _date_note_text,

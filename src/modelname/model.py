@@ -22,10 +22,12 @@ from pydantic import (
 )
 
 from .parts import (
+    Checkpoint,
     Distill,
     Explanation,
     Format,
     Kind,
+    NameWarning,
     Parameters,
     Quantization,
     Resolved,
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ModelName", "Evidence", "SCHEMA_VERSION", "EXPLAINED_FIELDS"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class ModelName(Result):
@@ -73,15 +75,23 @@ class ModelName(Result):
     category: str | None = None
     finetune: tuple[str, ...] = ()
     training: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
+    """Properties the name states in a word whose meaning depends on the family (``meanings.toml``):
+    ``thinking_budget``, ``image_resolution``, ``training_steps``, ``token_rate``, ``reasoning_effort``,
+    ``weights_framework``."""
     quantization: Quantization | None = None
     format: Format | None = None
     role: Role | None = None
     shard: Shard | None = None
     resolved: Resolved | None = None
+    checkpoint: Checkpoint | None = None
+    """The published checkpoint the name is (or is built on), with its true figures; null when none is known."""
     provenance: tuple[tuple[str, Source], ...] = ()
     """For each filled field: ``table`` (known vocabulary) or ``pattern`` (shape or position alone)."""
     unrecognized: tuple[str, ...] = ()
     """Tokens that could be placed nowhere, in order."""
+    warnings: tuple[NameWarning, ...] = ()
+    """What a user should know before relying on the name (an API id no real model has)."""
 
     _evidence: Evidence | None = PrivateAttr(default=None)
     """What the values were read from: the reading's notes, or the sentences a JSON form came with."""
@@ -101,14 +111,14 @@ class ModelName(Result):
             m._evidence = Evidence(_values(m), explained=sentences)
         return m
 
-    @field_validator("provenance", mode="before")
+    @field_validator("provenance", "attributes", mode="before")
     @classmethod
     def _provenance_in(cls, value: Any) -> Any:
         if isinstance(value, dict):
             return tuple(value.items())
         return value
 
-    @field_serializer("provenance")
+    @field_serializer("provenance", "attributes")
     def _provenance_out(self, value: tuple[tuple[str, str], ...]) -> dict[str, str]:
         return dict(value)
 

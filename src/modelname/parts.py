@@ -15,6 +15,8 @@ __all__ = [
     "Shard",
     "Distill",
     "Resolved",
+    "Checkpoint",
+    "NameWarning",
     "Explanation",
     "Kind",
     "Source",
@@ -173,6 +175,34 @@ class Resolved(_Part):
     """The model the alias really is."""
     reason: str
     """Why, in plain English."""
+
+
+class Checkpoint(_Part):
+    """The published checkpoint a name identifies: its true figures (``tables/checkpoints.toml``)."""
+
+    id: str
+    """The vendor's own repo id (``Qwen/Qwen2.5-72B-Instruct``)."""
+    total: int | None = None
+    """All parameters (every expert); the size label in the name is rounded."""
+    total_exact: bool = False
+    """True when ``total`` is an exact count, false when it is the card's rounded figure."""
+    active: int | None = None
+    """Parameters used per token (mixtures of experts)."""
+    context_length: int | None = None
+    """Native context length in tokens."""
+    released: str | None = None
+    """First public release (ISO date or year-month)."""
+    source: str
+    """Where the figures come from."""
+
+
+class NameWarning(_Part):
+    """Something about the name a user should know before relying on it."""
+
+    code: Literal["unknown_model"]
+    """``unknown_model``: a model id of an API-only family that no real model has."""
+    en: str
+    zh: str
 
 
 class Explanation(_Part):

@@ -82,8 +82,9 @@ def width(text: str) -> int:
 
 
 def _segments(text: str) -> list[str]:
-    """``text`` cut where a line may break: at spaces (kept as their own segments) and before and
-    after every wide character — but never before closing punctuation or after opening punctuation."""
+    """``text`` cut where a line may break: at spaces (kept as their own segments), after a hyphen,
+    and before and after every wide character — but never before closing punctuation or after
+    opening punctuation."""
     out: list[str] = []
     word = ""
     for ch in text:
@@ -98,6 +99,9 @@ def _segments(text: str) -> list[str]:
                 out.append(word)
                 word = ""
         word += ch
+        if ch == "-" and len(word) > 1:  # a line may break after a hyphen (mixture-of-|experts)
+            out.append(word)
+            word = ""
     if word:
         out.append(word)
     return out

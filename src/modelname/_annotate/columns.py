@@ -56,6 +56,8 @@ class AnnotatedRow(NamedTuple):
     category: str | None
     finetune: str | None
     training: str | None
+    attributes: str | None
+    """Family-specific properties as ``name=value`` (``thinking_budget=80k``), ``,``-separated."""
     quantization_scheme: str | None
     quantization_method: str | None
     quantization_bits: float | None
@@ -69,10 +71,18 @@ class AnnotatedRow(NamedTuple):
     shard_index: int | None
     shard_total: int | None
     resolved_name: str | None
+    checkpoint_id: str | None
+    """The published checkpoint the name is (or is built on): its repo id."""
+    checkpoint_total: int | None
+    """Its true parameter count (the size label is rounded)."""
+    checkpoint_active: int | None
+    checkpoint_context_length: int | None
     canonical: str | None
     unrecognized: str | None
     recognized: bool | None
     """True when every token of the name was placed (``unrecognized`` is empty)."""
+    warnings: str | None
+    """Warning codes (``unknown_model``: an API id no real model has), ``,``-separated."""
     guessed: str | None
     """Fields read from shape or position alone (provenance ``pattern``), not from a table."""
     hub_base_model: str | None
@@ -117,6 +127,9 @@ _INT = frozenset(
         "context_length",
         "shard_index",
         "shard_total",
+        "checkpoint_total",
+        "checkpoint_active",
+        "checkpoint_context_length",
         "line",
     )
 )
@@ -202,7 +215,9 @@ _GROUPS: dict[str, tuple[int, ...]] = {
     "category": (_P["category"],),
     "finetune": (_P["finetune"],),
     "training": (_P["training"],),
+    "attributes": (_P["attributes"],),
     "resolved": (_P["resolved_name"],),
+    "checkpoint": tuple(_P[c] for c in _PARSE_COLUMNS if c.startswith("checkpoint_")),
     "quantization": tuple(_P[c] for c in _PARSE_COLUMNS if c.startswith("quantization_")),
     "format": (_P["format_id"], _P["format_extension"]),
     "role": (_P["role"],),
@@ -236,7 +251,7 @@ def _number(value: float | None) -> float | int | None:
 
 
 def _flatten(m: Any, lang: str | None) -> _Flat:
-    p, q, f, s, d, r = m.parameters, m.quantization, m.format, m.shard, m.distill, m.resolved
+    p, q, f, s, d, r, c = m.parameters, m.quantization, m.format, m.shard, m.distill, m.resolved, m.checkpoint
     guessed = frozenset(field for field, source in m.provenance if source == "pattern")
     values = (
         m.kind,
@@ -260,6 +275,7 @@ def _flatten(m: Any, lang: str | None) -> _Flat:
         m.category,
         _join(m.finetune),
         _join(m.training),
+        _join([f"{k}={v}" for k, v in m.attributes]),
         q.scheme if q else None,
         q.method if q else None,
         _number(q.bits) if q else None,
@@ -273,9 +289,14 @@ def _flatten(m: Any, lang: str | None) -> _Flat:
         s.index if s else None,
         s.total if s else None,
         r.name if r else None,
+        c.id if c else None,
+        c.total if c else None,
+        c.active if c else None,
+        c.context_length if c else None,
         m.canonical,
         _join(m.unrecognized),
         not m.unrecognized,
+        _join([w.code for w in m.warnings]),
         _join([g for g in _GROUPS if g in guessed]),
     )
     explained = None

@@ -16,6 +16,8 @@ resolve      second families → base model or distillation; versions; the maker
              totals; what a version implies; Ollama aliases (``resolve.py``)
 conclude     category, sample rates, the quantization's method, the kind of name
              (``conclude.py``)
+identify     the published checkpoint the name is (true sizes, context, release), and a
+             warning for an API id no real model has (``identify.py``)
 ===========  ==============================================================================
 
 Which word means what comes only from the tables (``modelname/tables``); the stages hold rules.
@@ -26,13 +28,15 @@ from __future__ import annotations
 from .._grammar import Skeleton
 from ..tables import vocabulary
 from . import conclude, path, resolve, suffix, words
+from . import identify as identify_
 from .state import Note, Reading
 
 __all__ = ["read", "Reading", "Note"]
 
 
-def read(skel: Skeleton) -> Reading:
-    """Read a name's skeleton into a :class:`Reading` (the pipeline above, in order)."""
+def read(skel: Skeleton, identify: bool = True) -> Reading:
+    """Read a name's skeleton into a :class:`Reading` (the pipeline above, in order); ``identify``
+    False stops before stage 6 (the checkpoint table's own ids are read that way)."""
     v = vocabulary()
     r = Reading()
     # 1. path
@@ -59,4 +63,8 @@ def read(skel: Skeleton) -> Reading:
     if r.kind == "ollama_tag":
         last = skel.namespaces[-1] if skel.namespaces else None
         resolve.read_ollama_alias(skel.text, last.start + len(last.text) if last else 0, r, v)
+    # 6. identify
+    if identify:
+        identify_.read_checkpoint(skel, r, v)
+        identify_.read_known_model(skel, r, v)
     return r

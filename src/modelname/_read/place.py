@@ -38,6 +38,7 @@ def version(cur: Chunks, r: Reading, value: str, token: str) -> bool:
         and value.startswith(r.version + ".")
         and r.family_row is not None
         and not r.finetune
+        and not r.other_families  # L3-8B-Stheno-v3.2: a family came between, the version is its own
     ):
         r.version = value  # internlm2:7b-chat-1m-v2.5: the tag's version refines the name's major version
         r.note("version", token, None, version=value)

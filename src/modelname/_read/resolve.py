@@ -65,7 +65,13 @@ def read_families(r: Reading, v: Vocabulary) -> None:
             rest = _derivative_line(r, rest)
     # A base family (Llama, Mistral) is the base model before a fine-tune line (Dolphin).
     for _pos, row, value, token in sorted(rest, key=lambda item: bool(item[1].derivative)):
-        if row.weights == "closed" and r.distill is None:
+        foreign = (
+            row.derivative
+            and r.family_row is not None
+            and not r.family_row.derivative
+            and row.category != r.family_row.category
+        )  # piper-sv_SE-alma-medium: a voice named like a chat fine-tune line is no base of a speech model
+        if foreign or (row.weights == "closed" and r.distill is None):
             # A closed model cannot be a base: a name word (…-Claude-…), kept as a fine-tune word
             r.finetune.append(token)
             r.source("finetune", "table")
@@ -96,8 +102,8 @@ def _derivative_line(r: Reading, rest: list[Where]) -> list[Where]:
     """Llama-3.1-Nemotron-70B: a derivative family named after its base takes the family; the
     first family becomes the base model."""
     for j, (_pos, row, value, _token) in enumerate(rest):
-        if not row.derivative:
-            continue
+        if not row.derivative or (r.family_row is not None and row.category != r.family_row.category):
+            continue  # piper-de_DE-eva_k: a voice of a speech model is no chat fine-tune line
         base = family_text(r.family, r.version)
         if value is None:
             # Llama-3_3-Nemotron-Super-49B-v1: the derivative's own version came later

@@ -103,6 +103,9 @@ class Reading:
     shard: dict[str, int] | None = None
     resolved: dict[str, str] | None = None
     unrecognized: list[str] = field(default_factory=list)
+    checkpoint: dict[str, Any] | None = None
+    attributes: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     # what later stages need to know about where things stood
@@ -143,6 +146,36 @@ class Reading:
         self.source("provider", "table")
         if note is not None:
             self.note("provider", note, row)
+
+    def set_checkpoint(self, row: Any, how: str) -> None:
+        """The published checkpoint the name identifies (``how``: by the name, or by its ``base``)."""
+        self.checkpoint = {
+            "id": row.id,
+            "total": row.total,
+            "total_exact": row.total_exact,
+            "active": row.active,
+            "context_length": row.context_length,
+            "released": row.released,
+            "source": row.source,
+        }
+        self.source("checkpoint", "table")
+        self.note(
+            "checkpoint",
+            row.id.rsplit("/", 1)[-1],
+            row,
+            how=how,
+            base=self.base_model if how == "base" else None,
+        )
+
+    def add_attribute(self, name: str, value: str, token: str, row: Any) -> None:
+        """A property of the model or of the call, in a word whose meaning depends on the family."""
+        self.attributes.append((name, value))
+        self.source("attributes", "table")
+        self.note("attributes", token, row, value=value)
+
+    def add_warning(self, code: str, en: str, zh: str) -> None:
+        self.warnings.append({"code": code, "en": en, "zh": zh})
+        self.note("warnings", code, None, en=en, zh=zh)
 
     def set_organization(self, text: str, row: Any = None, **info: Any) -> None:
         self.organization = text

@@ -41,6 +41,12 @@ def read_words(chunks: list[Chunk], r: Reading, v: Vocabulary) -> None:
 def _read_chunk(cur: Chunks, r: Reading, v: Vocabulary) -> int:
     chunk = cur.chunk
     kinds = chunk.kinds
+    if v.meanings:
+        rows = v.meanings.get(r.family) if r.family is not None else None
+        if rows is None and r.organization is not None:
+            rows = v.meanings.get("org:" + r.organization.lower())
+        if rows is not None and meaning(cur, r, rows):
+            return 1
     if len(kinds) == 1 and kinds[0] in SHAPES:
         used = SHAPES[kinds[0]](cur, r, v)
         if used:
@@ -50,6 +56,31 @@ def _read_chunk(cur: Chunks, r: Reading, v: Vocabulary) -> int:
         if used:
             return used
     return 0
+
+
+def meaning(cur: Chunks, r: Reading, rows: list[Any]) -> bool:
+    """A word or shape whose meaning in this family (``meanings.toml``) differs from the general one."""
+    chunk = cur.chunk
+    for row in rows:
+        if row.version is not None and r.version != row.version:
+            continue
+        if row.words and chunk.key not in row.words:
+            continue
+        if row.shape is not None and chunk.kinds != (row.shape,):
+            continue
+        if row.after is not None:
+            before = cur.at(-1)
+            if before is None or before.key != row.after:
+                continue
+        if row.last and cur.at(1) is not None:
+            continue
+        if row.means == "version":
+            r.set_version(row.value, chunk.text, cur.i, "table")
+            r.notes[-1].row = row
+        else:
+            r.add_attribute(row.attribute, row.value or chunk.text, chunk.text, row)
+        return True
+    return False
 
 
 def _only(*shapes: tuple[str, ...]) -> Callable[[Rule], Rule]:

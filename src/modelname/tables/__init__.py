@@ -35,12 +35,15 @@ from typing import Any
 
 from .schema import (
     TABLES,
+    ApiModel,
     Architecture,
     Category,
+    Checkpoint,
     FileType,
     Format,
     Function,
     GgmlType,
+    Meaning,
     NameKind,
     OllamaAlias,
     Provider,
@@ -155,6 +158,11 @@ class Vocabulary:
     uploaders: dict[str, Uploader] = field(default_factory=dict)
     ollama: dict[str, list[OllamaAlias]] = field(default_factory=dict)
     architectures: tuple[Architecture, ...] = ()
+    checkpoints: tuple[Checkpoint, ...] = ()
+    checkpoint_by_id: dict[str, Checkpoint] = field(default_factory=dict)
+    meanings: dict[str, list[Meaning]] = field(default_factory=dict)  # family name, or "org:" + namespace
+    api_models: dict[str, ApiModel] = field(default_factory=dict)  # by lower-case id, alias or other id
+    api_ids: dict[str, list[str]] = field(default_factory=dict)  # family → its real ids (for suggestions)
 
 
 def _starts(index: dict[str, Any]) -> dict[str, int]:
@@ -242,6 +250,15 @@ def _services(v: Vocabulary) -> None:
     for row in load("ollama.toml"):
         v.ollama.setdefault(row.name.lower(), []).append(row)
     v.architectures = load("architectures.toml")
+    v.checkpoints = load("checkpoints.toml")
+    v.checkpoint_by_id = {row.id: row for row in v.checkpoints}
+    for row in load("meanings.toml"):
+        where = row.family if row.family is not None else f"org:{(row.organization or '').lower()}"
+        v.meanings.setdefault(where, []).append(row)
+    for row in load("api_models.toml"):
+        for spelling in (row.id, *row.aliases, *row.other_ids):
+            v.api_models.setdefault(spelling.lower(), row)
+        v.api_ids.setdefault(row.family, []).extend((row.id, *row.aliases))
 
 
 def _check(v: Vocabulary) -> None:
@@ -279,6 +296,31 @@ def _check(v: Vocabulary) -> None:
             method.format is None or method.format in v.formats,
             f"quant_methods.toml: {method.id}: unknown format {method.format!r}",
         )
+    for cp in v.checkpoints:
+        need(cp.family in v.families, f"checkpoints.toml: {cp.id}: unknown family {cp.family!r}")
+        need(
+            cp.active is None or cp.total is None or cp.active <= cp.total,
+            f"checkpoints.toml: {cp.id}: more active than total",
+        )
+    for rows in v.meanings.values():
+        for m in rows:
+            need(
+                (m.family is None) != (m.organization is None),
+                f"meanings.toml: {m.en[:30]}: a family or an organization",
+            )
+            need(m.family is None or m.family in v.families, f"meanings.toml: unknown family {m.family!r}")
+            need(bool(m.words) != (m.shape is not None), f"meanings.toml: {m.en[:30]}: words or a shape")
+            need(
+                (m.means == "attribute") == (m.attribute is not None),
+                f"meanings.toml: {m.en[:30]}: attribute",
+            )
+            need(
+                m.means != "version" or m.value is not None,
+                f"meanings.toml: {m.en[:30]}: a version needs a value",
+            )
+    for api in v.api_models.values():
+        need(api.family in v.families, f"api_models.toml: {api.id}: unknown family {api.family!r}")
+        need(api.vendor in v.vendors, f"api_models.toml: {api.id}: unknown vendor {api.vendor!r}")
     for up in v.uploaders.values():
         need(up.format is None or up.format in v.formats, f"uploaders.toml: {up.name}: unknown format")
     if problems:

@@ -39,6 +39,9 @@ __all__ = [
     "Category",
     "NameKind",
     "Architecture",
+    "Checkpoint",
+    "ApiModel",
+    "Meaning",
     "TABLES",
     "ROLE_IDS",
 ]
@@ -261,6 +264,9 @@ class Tag(Row):
     """A ``categories.toml`` id the word implies (``embedding`` for embed)."""
     tier: bool = False
     """A tier of a closed model (``Opus``, ``mini``) that stays with the teacher's name in a distillation."""
+    release: bool = False
+    """A release channel of the same model (``Preview``, ``Exp``), not another model: an API id with
+    it is known when the id without it is."""
     source: str | None = None
 
 
@@ -320,6 +326,9 @@ class Function(Row):
     """A model with this function generates text: its category is ``chat`` unless something says otherwise."""
     pipeline_tags: tuple[str, ...] = ()
     """Hugging Face Hub ``pipeline_tag`` values that imply this function (``image-text-to-text`` → vision)."""
+    tuning: bool = False
+    """A tuning stage of one checkpoint (base, instruct, chat): the base and the tuned model have the same
+    parameters, so a checkpoint found for one is the other's too."""
 
 
 @dataclass(**_ROW)
@@ -380,6 +389,104 @@ class Architecture(_Frozen):
     source: Text
 
 
+@dataclass(**_ROW)
+class Checkpoint(_Frozen):
+    """A published checkpoint: the true figures behind a name's rounded label (or its missing one)."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: Text
+    """The vendor's own Hugging Face repo id (``Qwen/Qwen2.5-72B-Instruct``)."""
+    family: Text
+    """A ``families.toml`` name."""
+    version: str | None = None
+    """The version as modelname reads it from the id."""
+    total: Count | None = None
+    """All parameters (every expert of a mixture of experts); absent where no source gives it."""
+    total_exact: bool = False
+    """True when ``total`` is an exact count (safetensors metadata, or counted from config.json shapes);
+    false when it is a card's rounded figure."""
+    active: Count | None = None
+    """Parameters used per token (mixtures of experts only)."""
+    context_length: Count | None = None
+    """Native context length in tokens, as the card or config.json states it."""
+    released: Annotated[str, MinLen(7)] | None = None
+    """First public release: ISO date or year-month."""
+    architecture: str | None = None
+    """config.json ``model_type``."""
+    layers: Count | None = None
+    kv_heads: Count | None = None
+    head_dim: Count | None = None
+    dtype: str | None = None
+    """The weights as shipped (``bf16``; ``mxfp4`` for gpt-oss)."""
+    source: Text
+    note: str | None = None
+
+
+@dataclass(**_ROW)
+class ApiModel(_Frozen):
+    """A real model id of a hosted API (the only real names of a family without downloadable weights)."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: Text
+    family: Text
+    """A ``families.toml`` name."""
+    vendor: Text
+    """A ``vendors.toml`` name."""
+    aliases: tuple[str, ...] = ()
+    """Other ids that point to this model (``gpt-4o`` → a dated snapshot)."""
+    other_ids: tuple[str, ...] = ()
+    """The same model under another service's naming (Bedrock, Vertex AI)."""
+    released: str | None = None
+    context_length: Count | None = None
+    """Input tokens."""
+    deprecated: str | None = None
+    """When the vendor shut it down or will (ISO date)."""
+    source: Text
+    note: str | None = None
+
+
+@dataclass(**_ROW)
+class Meaning(Row):
+    """What a word or a shape means in one family's names (or one organization's) when that differs
+    from what it means elsewhere: ``PT`` of ERNIE (PyTorch weights, not "pretrained"), the ``80k`` of
+    MiniMax-M1 (a thinking budget, not a context).  Tried before the general rules, in table order.
+    ``en`` and ``zh`` may hold ``{text}`` (as written in the name) and ``{value}``."""
+
+    family: str | None = None
+    """A ``families.toml`` name: the rule applies in this family's names."""
+    organization: str | None = None
+    """Or a namespace (lower-case): the rule applies in this organization's repos."""
+    version: str | None = None
+    """Only with this version of the family."""
+    words: tuple[str, ...] = ()
+    """The word, in lookup spelling (lower-case, ``-`` for ``_``)."""
+    shape: Literal["CONTEXT", "NUM", "SIZE", "VERSION"] | None = None
+    """Or a shape of the grammar (a number with ``k``, a bare number ...)."""
+    after: str | None = None
+    """Only right after this word (lookup spelling)."""
+    last: bool = False
+    """Only as the name's last word."""
+    means: Literal["attribute", "version"]
+    """``attribute``: a property of the model or of the call (``attributes`` in the result);
+    ``version``: the model's version (``value``)."""
+    attribute: (
+        Literal[
+            "thinking_budget",
+            "image_resolution",
+            "training_steps",
+            "token_rate",
+            "reasoning_effort",
+            "weights_framework",
+        ]
+        | None
+    ) = None
+    value: str | None = None
+    """The value to report; the text in the name when absent."""
+    source: Text
+
+
 TABLES: dict[str, tuple[str, type[Any]]] = {
     # file name: (array key in the file, row model)
     "vendors.toml": ("vendor", Vendor),
@@ -397,4 +504,7 @@ TABLES: dict[str, tuple[str, type[Any]]] = {
     "categories.toml": ("category", Category),
     "kinds.toml": ("kind", NameKind),
     "architectures.toml": ("architecture", Architecture),
+    "checkpoints.toml": ("checkpoint", Checkpoint),
+    "api_models.toml": ("model", ApiModel),
+    "meanings.toml": ("meaning", Meaning),
 }

@@ -131,6 +131,10 @@ def wrap(text: str, columns: int) -> list[str]:
                     head, taken = head + ch, taken + cw
                 if not head and not line:  # a character wider than the column
                     head, taken = seg[0], _char_width(seg[0])
+                # never leave closing punctuation to start the next line, nor opening punctuation
+                # to end this one: give the fold's last character to the next line instead
+                while len(head) > 1 and (seg[len(head)] in _NO_LINE_START or head[-1] in _NO_LINE_END):
+                    head = head[:-1]
                 lines.append((line + head).rstrip(" "))
                 line, used = "", 0
                 seg = seg[len(head) :]

@@ -49,17 +49,29 @@ def test_a_changed_table_is_read_again(monkeypatch, tmp_path):
     reads = []
     real = tables._read_toml
     monkeypatch.setattr(tables, "_read_toml", lambda f: reads.append(f) or real(f))
+    core = len(TABLES) - len(tables.ON_DEMAND)
     try:
-        tables._rows()
-        assert len(reads) == len(TABLES)  # no cache yet: every table read and validated
+        rows = tables._rows()
+        assert len(reads) == core  # no cache yet: every core table read and validated
+        for f in tables.ON_DEMAND:
+            assert rows[f]  # an on-demand table is read when first looked up
+        assert len(reads) == len(TABLES)
         tables._rows.cache_clear()
-        tables._rows()
+        rows = tables._rows()
+        for f in tables.ON_DEMAND:
+            assert rows[f]
         assert len(reads) == len(TABLES)  # from the cache
         with (folder / "tags.toml").open("a", encoding="utf-8") as fh:
             fh.write("\n# a comment\n")
         tables._rows.cache_clear()
-        tables._rows()
-        assert len(reads) == 2 * len(TABLES)  # a table changed: read again, not served stale
+        rows = tables._rows()
+        assert len(reads) == len(TABLES) + core  # a core table changed: the core read again, not served stale
+        with (folder / "checkpoints.toml").open("a", encoding="utf-8") as fh:
+            fh.write("\n# a comment\n")
+        tables._rows.cache_clear()
+        rows = tables._rows()
+        assert rows["checkpoints.toml"] and rows["api_models.toml"]
+        assert reads[len(TABLES) + core :] == ["checkpoints.toml"]  # only the changed on-demand table
     finally:
         tables._rows.cache_clear()
 
@@ -71,7 +83,7 @@ def test_a_damaged_cache_is_ignored(monkeypatch, tmp_path):
     path.parent.mkdir(parents=True, exist_ok=True)
     for damage in (b"{not json", json.dumps({f: [{"surprise": 1}] for f in TABLES}).encode(), b"[]"):
         path.write_bytes(damage)
-        assert _cache.load_rows(texts) is None
+        assert _cache.load_rows(texts, "tables") is None
     tables._rows.cache_clear()
     try:
         assert len(tables._rows()["tags.toml"]) > 50  # read from the TOML again

@@ -126,17 +126,17 @@ def default_bits(m: ModelName) -> Bits | None:
 
 def _shipped_bits(m: ModelName) -> Bits | None:
     """The bits of a checkpoint published already quantized (its ``dtype``, a quant word)."""
-    row = vocabulary().checkpoint_by_id.get(m.checkpoint.id) if m.checkpoint else None
-    if row is None or not row.dtype:
+    cp = m.checkpoint
+    if cp is None or not cp.dtype:
         return None
-    word = vocabulary().quant_words.get(key(row.dtype))
+    word = vocabulary().quant_words.get(key(cp.dtype))
     if word is None or not word.bits_per_weight or word.bits_per_weight >= 16:
         return None
     return Bits(
         float(word.bits_per_weight),
         False,
         "shipped type",
-        f"{row.id} is published in {word.scheme}; the other tensors are 16-bit, so the file is a little larger",
+        f"{cp.id} is published in {word.scheme}; the other tensors are 16-bit, so the file is a little larger",
     )
 
 

@@ -192,6 +192,8 @@ class Checkpoint(_Part):
     """Native context length in tokens."""
     released: str | None = None
     """First public release (ISO date or year-month)."""
+    dtype: str | None = None
+    """The weights as published (``bf16``; ``mxfp4`` for gpt-oss, ``fp8`` for DeepSeek-V3)."""
     source: str
     """Where the figures come from."""
 

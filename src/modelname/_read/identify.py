@@ -63,18 +63,18 @@ def read_checkpoint(skel: Skeleton, r: Reading, v: Vocabulary) -> None:
         found = [entry for entry in found if entry[2] == r.date]
     if not found:
         return
-    row = v.checkpoints[_best(found, sorted(r.functions), skel.text.lower(), v)]
-    r.set_checkpoint(row, how)
+    number = _best(found, sorted(r.functions), skel.text.lower(), index["rows"])
+    r.set_checkpoint(index["rows"][str(number)], how)
 
 
-def _best(found: list[Entry], functions: list[str], text: str, v: Vocabulary) -> int:
+def _best(found: list[Entry], functions: list[str], text: str, rows: dict[str, dict[str, Any]]) -> int:
     """Of rows read the same way: the one with the name's own functions (Instruct, not Base), then
     the one whose id the name spells (``MiniMax-M1-80k``, not ``…-40k``; the longest such:
     ``Qwen2.5-7B-Instruct-1M``, not ``Qwen2.5-7B-Instruct``), then the first."""
 
     def rank(entry: Entry) -> tuple[bool, bool, int]:
         number, fns, _date = entry
-        leaf = v.checkpoints[number].id.rsplit("/", 1)[-1].lower()
+        leaf = rows[str(number)]["id"].rsplit("/", 1)[-1].lower()
         spelled = leaf in text
         return (fns != functions, not spelled, -len(leaf) if spelled else 0)  # the longest spelled: …-1M
 
@@ -85,10 +85,11 @@ def _key(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def checkpoint_index(v: Vocabulary) -> dict[str, dict[str, list[Entry]]]:
+def checkpoint_index(v: Vocabulary) -> dict[str, dict[str, Any]]:
     """Readings of every checkpoint id: ``exact`` by signature, ``base`` by (family and version,
-    size label) for rows of a plain model."""
-    return _index("checkpoints", v, _build_index, lambda index: _valid(index, len(v.checkpoints)))
+    size label) for rows of a plain model, and the figures of each row (``rows``, by number), so a
+    parse does not read the table itself."""
+    return _index("checkpoints", v, _build_index, _valid)
 
 
 def api_index(v: Vocabulary) -> dict[str, Any]:
@@ -175,7 +176,7 @@ def _valid_api(index: Any) -> bool:
     )
 
 
-def _build_index(v: Vocabulary) -> dict[str, dict[str, list[Entry]]]:
+def _build_index(v: Vocabulary) -> dict[str, dict[str, Any]]:
     exact: dict[str, list[Entry]] = {}
     base: dict[str, list[Entry]] = {}
     for number, row in enumerate(v.checkpoints):
@@ -187,22 +188,25 @@ def _build_index(v: Vocabulary) -> dict[str, dict[str, list[Entry]]]:
         exact.setdefault(_key(sig), []).append(entry)
         if not sig[2] and not sig[4] and sig[5] is None and sig[3] is not None:
             base.setdefault(_key((family_text(r.family, r.version), sig[3])), []).append(entry)
-    return {"exact": exact, "base": base}
+    rows = {str(n): {f: getattr(row, f) for f in _FIGURES} for n, row in enumerate(v.checkpoints)}
+    return {"exact": exact, "base": base, "rows": rows}
 
 
-def _valid(index: Any, rows: int) -> bool:
-    if not isinstance(index, dict) or set(index) != {"exact", "base"}:
+_FIGURES = ("id", "total", "total_exact", "active", "context_length", "released", "source", "dtype")
+"""What a result's ``checkpoint`` holds (``parts.Checkpoint``)."""
+
+
+def _valid(index: Any) -> bool:
+    if not isinstance(index, dict) or set(index) != {"exact", "base", "rows"}:
         return False
+    rows = index["rows"]
     try:
         return all(
-            isinstance(n, int)
-            and 0 <= n < rows
-            and isinstance(fns, list)
-            and (date is None or isinstance(date, str))
-            for part in index.values()
+            str(n) in rows and isinstance(fns, list) and (date is None or isinstance(date, str))
+            for part in (index["exact"], index["base"])
             for entries in part.values()
             for n, fns, date in entries
-        )
+        ) and all(isinstance(row, dict) and set(row) == set(_FIGURES) for row in rows.values())
     except (TypeError, ValueError, AttributeError):
         return False
 

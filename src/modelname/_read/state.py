@@ -147,25 +147,12 @@ class Reading:
         if note is not None:
             self.note("provider", note, row)
 
-    def set_checkpoint(self, row: Any, how: str) -> None:
+    def set_checkpoint(self, figures: dict[str, Any], how: str) -> None:
         """The published checkpoint the name identifies (``how``: by the name, or by its ``base``)."""
-        self.checkpoint = {
-            "id": row.id,
-            "total": row.total,
-            "total_exact": row.total_exact,
-            "active": row.active,
-            "context_length": row.context_length,
-            "released": row.released,
-            "source": row.source,
-        }
+        self.checkpoint = dict(figures)
         self.source("checkpoint", "table")
-        self.note(
-            "checkpoint",
-            row.id.rsplit("/", 1)[-1],
-            row,
-            how=how,
-            base=self.base_model if how == "base" else None,
-        )
+        token = figures["id"].rsplit("/", 1)[-1]
+        self.note("checkpoint", token, None, how=how, base=self.base_model if how == "base" else None)
 
     def add_attribute(self, name: str, value: str, token: str, row: Any) -> None:
         """A property of the model or of the call, in a word whose meaning depends on the family."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,18 +93,38 @@ def _source(filename: str) -> str:
 _HERE = Path(__file__).resolve().parent
 
 
+ON_DEMAND = ("checkpoints.toml", "api_models.toml")
+"""Large tables read only when asked for (a parse needs the reader's indexes of them, not their rows)."""
+
+
 @cache
 def _rows() -> dict[str, tuple[Any, ...]]:
-    """Every table's rows: from the cache of validated rows when it matches the TOML files, else
+    """Every table's rows: the core tables at once, the :data:`ON_DEMAND` ones on first use."""
+    return _OnDemand(_group(tuple(f for f in TABLES if f not in ON_DEMAND), "tables"))
+
+
+class _OnDemand(dict):  # type: ignore[type-arg]
+    """Rows by table file; an on-demand table is read (from the cache or its TOML) when looked up."""
+
+    def __missing__(self, filename: str) -> tuple[Any, ...]:
+        if filename not in ON_DEMAND:
+            raise KeyError(filename)
+        found = _group((filename,), "table-" + filename.split(".")[0])[filename]
+        self[filename] = found
+        return found
+
+
+def _group(filenames: tuple[str, ...], what: str) -> dict[str, tuple[Any, ...]]:
+    """Rows of these tables: from the cache of validated rows when it matches the TOML files, else
     read and validated from them (and the cache written for next time)."""
     from . import _cache
 
-    stamps = {filename: _stamp(filename) for filename in TABLES}
-    found = _cache.load_rows(stamps)
+    stamps = {filename: _stamp(filename) for filename in filenames}
+    found = _cache.load_rows(stamps, what)
     if found is not None:
         return found
-    rows = {filename: _read_toml(filename) for filename in TABLES}
-    _cache.save_rows(stamps, rows)
+    rows = {filename: _read_toml(filename) for filename in filenames}
+    _cache.save_rows(stamps, rows, what)
     return rows
 
 
@@ -158,11 +178,38 @@ class Vocabulary:
     uploaders: dict[str, Uploader] = field(default_factory=dict)
     ollama: dict[str, list[OllamaAlias]] = field(default_factory=dict)
     architectures: tuple[Architecture, ...] = ()
-    checkpoints: tuple[Checkpoint, ...] = ()
-    checkpoint_by_id: dict[str, Checkpoint] = field(default_factory=dict)
     meanings: dict[str, list[Meaning]] = field(default_factory=dict)  # family name, or "org:" + namespace
-    api_models: dict[str, ApiModel] = field(default_factory=dict)  # by lower-case id, alias or other id
-    api_ids: dict[str, list[str]] = field(default_factory=dict)  # family → its real ids (for suggestions)
+
+    # The large tables are read on first use (a parse uses the indexes the reader keeps of them).
+
+    @cached_property
+    def checkpoints(self) -> tuple[Checkpoint, ...]:
+        rows = load("checkpoints.toml")
+        _check_knowledge(self, rows, ())
+        return rows
+
+    @cached_property
+    def checkpoint_by_id(self) -> dict[str, Checkpoint]:
+        return {row.id: row for row in self.checkpoints}
+
+    @cached_property
+    def api_models(self) -> dict[str, ApiModel]:
+        """By lower-case id, alias or other service's id."""
+        rows = load("api_models.toml")
+        _check_knowledge(self, (), rows)
+        out: dict[str, ApiModel] = {}
+        for row in rows:
+            for spelling in (row.id, *row.aliases, *row.other_ids):
+                out.setdefault(spelling.lower(), row)
+        return out
+
+    @cached_property
+    def api_ids(self) -> dict[str, list[str]]:
+        """Family → its real ids and aliases (for suggestions)."""
+        out: dict[str, list[str]] = {}
+        for row in load("api_models.toml"):
+            out.setdefault(row.family, []).extend((row.id, *row.aliases))
+        return out
 
 
 def _starts(index: dict[str, Any]) -> dict[str, int]:
@@ -250,15 +297,9 @@ def _services(v: Vocabulary) -> None:
     for row in load("ollama.toml"):
         v.ollama.setdefault(row.name.lower(), []).append(row)
     v.architectures = load("architectures.toml")
-    v.checkpoints = load("checkpoints.toml")
-    v.checkpoint_by_id = {row.id: row for row in v.checkpoints}
     for row in load("meanings.toml"):
         where = row.family if row.family is not None else f"org:{(row.organization or '').lower()}"
         v.meanings.setdefault(where, []).append(row)
-    for row in load("api_models.toml"):
-        for spelling in (row.id, *row.aliases, *row.other_ids):
-            v.api_models.setdefault(spelling.lower(), row)
-        v.api_ids.setdefault(row.family, []).extend((row.id, *row.aliases))
 
 
 def _check(v: Vocabulary) -> None:
@@ -296,12 +337,6 @@ def _check(v: Vocabulary) -> None:
             method.format is None or method.format in v.formats,
             f"quant_methods.toml: {method.id}: unknown format {method.format!r}",
         )
-    for cp in v.checkpoints:
-        need(cp.family in v.families, f"checkpoints.toml: {cp.id}: unknown family {cp.family!r}")
-        need(
-            cp.active is None or cp.total is None or cp.active <= cp.total,
-            f"checkpoints.toml: {cp.id}: more active than total",
-        )
     for rows in v.meanings.values():
         for m in rows:
             need(
@@ -318,10 +353,24 @@ def _check(v: Vocabulary) -> None:
                 m.means != "version" or m.value is not None,
                 f"meanings.toml: {m.en[:30]}: a version needs a value",
             )
-    for api in v.api_models.values():
-        need(api.family in v.families, f"api_models.toml: {api.id}: unknown family {api.family!r}")
-        need(api.vendor in v.vendors, f"api_models.toml: {api.id}: unknown vendor {api.vendor!r}")
     for up in v.uploaders.values():
         need(up.format is None or up.format in v.formats, f"uploaders.toml: {up.name}: unknown format")
+    if problems:
+        raise TableError("; ".join(sorted(set(problems))))
+
+
+def _check_knowledge(v: Vocabulary, checkpoints: tuple[Any, ...], api_models: tuple[Any, ...]) -> None:
+    """The references of the on-demand tables, checked when they are read."""
+    problems = []
+    for cp in checkpoints:
+        if cp.family not in v.families:
+            problems.append(f"checkpoints.toml: {cp.id}: unknown family {cp.family!r}")
+        if cp.active is not None and cp.total is not None and cp.active > cp.total:
+            problems.append(f"checkpoints.toml: {cp.id}: more active than total")
+    for api in api_models:
+        if api.family not in v.families:
+            problems.append(f"api_models.toml: {api.id}: unknown family {api.family!r}")
+        if api.vendor not in v.vendors:
+            problems.append(f"api_models.toml: {api.id}: unknown vendor {api.vendor!r}")
     if problems:
         raise TableError("; ".join(sorted(set(problems))))

@@ -78,23 +78,28 @@ def write_json(texts: dict[str, str], what: str, data: Any) -> None:
             os.unlink(tmp)
             raise
     except OSError:
-        pass
+        return
+    for old in path.parent.glob(f"{what}-*.json"):  # caches of earlier tables or versions
+        if old != path:
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
 
-def load_rows(texts: dict[str, str]) -> dict[str, tuple[Any, ...]] | None:
-    data = read_json(texts, "tables")
-    if not isinstance(data, dict) or set(data) != set(TABLES):
+def load_rows(texts: dict[str, str], what: str = "tables") -> dict[str, tuple[Any, ...]] | None:
+    """The rows of the tables named in ``texts`` from the cache ``what``, or None."""
+    data = read_json(texts, what)
+    if not isinstance(data, dict) or set(data) != set(texts):
         return None
     try:
-        return {filename: tuple(_row(TABLES[filename][1], d) for d in data[filename]) for filename in TABLES}
+        return {filename: tuple(_row(TABLES[filename][1], d) for d in data[filename]) for filename in texts}
     except (TypeError, KeyError, AttributeError):
         return None  # not what this version writes: read the tables again
 
 
-def save_rows(texts: dict[str, str], rows: dict[str, tuple[Any, ...]]) -> None:
-    write_json(
-        texts, "tables", {filename: [dataclasses.asdict(r) for r in rows[filename]] for filename in rows}
-    )
+def save_rows(texts: dict[str, str], rows: dict[str, tuple[Any, ...]], what: str = "tables") -> None:
+    write_json(texts, what, {filename: [dataclasses.asdict(r) for r in rows[filename]] for filename in rows})
 
 
 def _row(cls: type[Any], data: dict[str, Any]) -> Any:

@@ -353,7 +353,7 @@ def compare(opts: argparse.Namespace, parts: set[str]) -> None:
         )
         try:
             found = {}
-            for label, pythonpath in (("before", str(tree / "src")), ("after", None)):
+            for label, pythonpath in (("before", str(tree / "src")), ("after", str(ROOT / "src"))):
                 env = dict(_ENV)
                 if pythonpath:
                     env["PYTHONPATH"] = pythonpath
@@ -374,7 +374,10 @@ def compare(opts: argparse.Namespace, parts: set[str]) -> None:
                     "--json",
                     str(out),
                 ]
-                print(f"\n######## {label}: {opts.compare if pythonpath else 'this checkout'}", flush=True)
+                print(
+                    f"\n######## {label}: {opts.compare if label == 'before' else 'this checkout'}",
+                    flush=True,
+                )
                 subprocess.run(cmd, env=env, check=True)
                 found[label] = json.loads(out.read_text(encoding="utf-8"))
         finally:

@@ -64,7 +64,15 @@ def _check(text: str) -> None:
     if isinstance(out, InvalidModelName):
         assert out.position is None or 0 <= out.position <= len(text)
         assert out.reason and out.reason in str(out)
-        assert set(out.to_dict()) == {"error", "reason", "name", "position", "message"}
+        assert set(out.to_dict()) == {
+            "error",
+            "reason",
+            "reason_zh",
+            "name",
+            "position",
+            "message",
+            "message_zh",
+        }
         return
     data = out.model_dump(mode="json")
     assert ModelName.model_validate(data).model_dump(mode="json") == data

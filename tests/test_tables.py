@@ -157,3 +157,20 @@ def test_ollama_aliases_agree_with_the_real_models_names():
         ), row.name
         assert row.base_model == real.base_model, row.name
         assert row.parameters == (real.parameters.label if real.parameters else None), row.name
+
+
+def test_sources_are_upstream_not_the_projects_own_notes():
+    """Users do not have ../shared/reference: a row cites the model card, paper, docs or code the
+    fact comes from."""
+    import re
+
+    from modelname.tables import TABLES, load
+
+    notes = re.compile(r"shared/reference|(?<![-\w])reference/\w+\.(md|tsv)")
+    bad = [
+        (f, getattr(r, "source", None))
+        for f in TABLES
+        for r in load(f)
+        if notes.search(str(getattr(r, "source", "") or ""))
+    ]
+    assert not bad, bad[:5]

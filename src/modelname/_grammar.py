@@ -285,7 +285,9 @@ def _lex_path(scanner: re.Pattern[str], text: str, stop: int, out: list[Piece]) 
         out.append(Piece(m.lastgroup or "", m.group(), pos))
         pos = m.end()
     if pos != stop:
-        raise InvalidModelName.at(pos, f"unexpected character {text[pos]!r}", text)
+        raise InvalidModelName.at(
+            pos, f"unexpected character {text[pos]!r}", text, f"意外的字符 {text[pos]!r}"
+        )
 
 
 def _lex_name(dispatch: _Dispatch, text: str, pos: int, out: list[Piece]) -> None:
@@ -295,7 +297,7 @@ def _lex_name(dispatch: _Dispatch, text: str, pos: int, out: list[Piece]) -> Non
         ch = text[pos]
         m = (by_char.get(ch) or dispatch(ch)).match(text, pos)
         if m is None:
-            raise InvalidModelName.at(pos, f"unexpected character {ch!r}", text)
+            raise InvalidModelName.at(pos, f"unexpected character {ch!r}", text, f"意外的字符 {ch!r}")
         end = m.end()
         append(new(Piece, (m.lastgroup, text[pos:end], pos)))
         pos = end
@@ -407,38 +409,40 @@ def _parse_plan(text: str, pieces: list[Piece]) -> Any:
             pos = len(text)
             last = pieces[-1] if pieces else None
             if last is not None and last.kind == "SEP":
-                reason = "the name ends with a separator"
+                reason = ("the name ends with a separator", "名称以分隔符结尾")
                 pos = last.start
             elif last is not None and last.kind == "COLON":
-                reason = "nothing follows the ':'"
+                reason = ("nothing follows the ':'", "“:”后面没有内容")
                 pos = last.start
             elif last is not None and last.kind in PATH_TERMINALS:
-                reason = "nothing follows the '/'"
+                reason = ("nothing follows the '/'", "“/”后面没有内容")
                 pos = last.start + len(last.text) - 1
             else:
-                reason = "the name ends too early"
+                reason = ("the name ends too early", "名称在此处意外结束")
         else:
             piece = pieces[err.index]
             pos = piece.start
             reason = _unexpected(piece, pieces, err.index)
-        raise InvalidModelName.at(pos, reason, text) from None
+        raise InvalidModelName.at(pos, reason[0], text, reason[1]) from None
 
 
-def _unexpected(piece: Piece, pieces: list[Piece], index: int) -> str:
+def _unexpected(piece: Piece, pieces: list[Piece], index: int) -> tuple[str, str]:
+    """Why ``piece`` cannot stand where it is, in English and in Chinese."""
     prev = pieces[index - 1] if index else None
+    t = piece.text
     if piece.kind == "SEP":
         if prev is None or prev.kind in PATH_TERMINALS or prev.kind == "URL":
-            return f"a name cannot start with the separator {piece.text!r}"
+            return f"a name cannot start with the separator {t!r}", f"名称不能以分隔符 {t!r} 开头"
         if prev.kind == "COLON":
-            return f"a tag cannot start with the separator {piece.text!r}"
-        return f"unexpected separator {piece.text!r}"
+            return f"a tag cannot start with the separator {t!r}", f"标签不能以分隔符 {t!r} 开头"
+        return f"unexpected separator {t!r}", f"意外的分隔符 {t!r}"
     if piece.kind == "COLON":
         if prev is None or prev.kind in PATH_TERMINALS:
-            return "a name cannot start with ':'"
+            return "a name cannot start with ':'", "名称不能以“:”开头"
         if prev.kind == "COLON":
-            return "two ':' in a row"
-        return "unexpected ':'"
-    return f"unexpected {piece.text!r}"
+            return "two ':' in a row", "连续两个“:”"
+        return "unexpected ':'", "意外的“:”"
+    return f"unexpected {t!r}", f"意外的 {t!r}"
 
 
 # --------------------------------------------------------------------------
@@ -450,16 +454,24 @@ def check(text: str) -> str:
     """Refuse what cannot be a name; return the text to parse (outer spaces removed)."""
     if len(text) > MAX_LENGTH:
         raise InvalidModelName.at(
-            MAX_LENGTH, f"the name is {len(text)} characters long; at most {MAX_LENGTH} are accepted", text
+            MAX_LENGTH,
+            f"the name is {len(text)} characters long; at most {MAX_LENGTH} are accepted",
+            text,
+            f"名称长 {len(text)} 个字符，最多接受 {MAX_LENGTH} 个",
         )
     bad = _CONTROL.search(text)
     if bad is not None:
-        raise InvalidModelName.at(bad.start(), f"control character {bad.group()!r} in the name", text)
+        raise InvalidModelName.at(
+            bad.start(),
+            f"control character {bad.group()!r} in the name",
+            text,
+            f"名称中有控制字符 {bad.group()!r}",
+        )
     stripped = text.strip(" ")
     if not stripped:
-        raise InvalidModelName.at(0, "the name is empty", text)
+        raise InvalidModelName.at(0, "the name is empty", text, "名称为空")
     if _ALNUM.search(stripped) is None:
-        raise InvalidModelName.at(0, "the name has no letters or digits", text)
+        raise InvalidModelName.at(0, "the name has no letters or digits", text, "名称中没有字母或数字")
     return stripped
 
 

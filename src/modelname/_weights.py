@@ -124,6 +124,26 @@ def default_bits(m: ModelName) -> Bits | None:
     return None
 
 
+def _published_bits(m: ModelName) -> Bits | None:
+    """A name that is a published checkpoint's own id and carries a quant word: the checkpoint's
+    published dtype, which is what the download holds (1bitLLM/bitnet_b1_58-3B says b1.58, the way
+    it was trained, but its files are 32-bit floats)."""
+    cp = m.checkpoint
+    if cp is None or not cp.dtype or m.quantization is None:
+        return None
+    if key(m.name.rsplit("/", 1)[-1]) != key(cp.id.rsplit("/", 1)[-1]):
+        return None
+    word = vocabulary().quant_words.get(key(cp.dtype))
+    if word is None or not word.bits_per_weight or key(word.scheme) == key(m.quantization.scheme):
+        return None
+    return Bits(
+        float(word.bits_per_weight),
+        word.bits_per_weight >= 16,
+        "published dtype",
+        f"{cp.id} is published in {word.scheme}, whatever its name says",
+    )
+
+
 def _shipped_bits(m: ModelName) -> Bits | None:
     """The bits of a checkpoint published already quantized (its ``dtype``, a quant word)."""
     cp = m.checkpoint
@@ -231,7 +251,7 @@ def weights(m: ModelName, row: Architecture | None = None) -> Weights:
             why = f"{p.label} gives effective parameters, not the total that must be in memory"
         return Weights(None, why, notes=tuple(notes))
     active = cp.active if cp is not None and cp.total else (p.active if p else None)
-    bits = scheme_bits(m) or default_bits(m)
+    bits = _published_bits(m) or scheme_bits(m) or default_bits(m)
     if bits is None:
         why = "the name does not say the quantization"
         return Weights(None, why, total, active, label, None, tuple(notes))

@@ -53,19 +53,23 @@ def explain(names: tuple[str, ...], as_json: bool, lang: str | None) -> None:
     from ._parse import parse
     from .errors import InvalidModelName
     from .render import render_name, render_term
-    from .terms import lookup_term
+    from .terms import lookup_term, term_json
 
     lang = lang or default_lang()
     failed = 0
     for name in _expand(names):
-        term = None if as_json else lookup_term(name)
+        term = lookup_term(name)
+        if as_json and term is not None:  # what `vocab --json` gives for it, under "term"
+            click.echo(json.dumps(term_json(term), ensure_ascii=False))
+            continue
         try:
             m = parse(name)
         except InvalidModelName as err:
             failed += 1
             if as_json:
                 click.echo(json.dumps({"name": name, "error": err.to_dict()}, ensure_ascii=False))
-            click.echo(f"modelname: invalid name: {err}", err=True)
+            label = "无效的名称" if lang == "zh" else "invalid name"
+            click.echo(f"modelname: {label}: {err.message(lang)}", err=True)
             continue
         if as_json:
             click.echo(json.dumps(m.model_dump(mode="json"), ensure_ascii=False))

@@ -19,39 +19,51 @@ class InvalidModelName(ValueError):
                   ^
     """
 
-    def __init__(self, reason: str, name: str | None = None, position: int | None = None) -> None:
+    def __init__(
+        self, reason: str, name: str | None = None, position: int | None = None, reason_zh: str | None = None
+    ) -> None:
         self.reason = reason
+        self.reason_zh = reason_zh or reason
         self.name = name
         self.position = position
-        super().__init__(self._message())
+        super().__init__(self.message())
 
     @classmethod
-    def at(cls, position: int, reason: str, name: str | None) -> InvalidModelName:
-        return cls(reason, name, position)
+    def at(
+        cls, position: int, reason: str, name: str | None, reason_zh: str | None = None
+    ) -> InvalidModelName:
+        return cls(reason, name, position, reason_zh)
 
     def shifted(self, name: str, offset: int) -> InvalidModelName:
         """The same error, placed in the original ``name`` that had ``offset`` characters stripped."""
         pos = None if self.position is None else self.position + offset
-        return InvalidModelName(self.reason, name, pos)
+        return InvalidModelName(self.reason, name, pos, self.reason_zh)
 
-    def _message(self) -> str:
+    def message(self, lang: str = "en") -> str:
+        """The reason, where (a character count from 1) and the name with a caret under the place."""
+        zh = lang == "zh"
+        reason = self.reason_zh if zh else self.reason
         if self.name is None:
-            return self.reason
-        where = "" if self.position is None else f" (at character {self.position + 1})"
+            return reason
+        where = ""
+        if self.position is not None:
+            where = f"（第 {self.position + 1} 个字符处）" if zh else f" (at character {self.position + 1})"
         shown, caret = _window(self.name, self.position)
-        lines = [f"{self.reason}{where}", f"    {shown}"]
+        lines = [f"{reason}{where}", f"    {shown}"]
         if caret is not None:
             lines.append("    " + " " * caret + "^")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready record: ``{"error", "reason", "name", "position", "message"}``."""
+        """A JSON-ready record: ``{"error", "reason", "reason_zh", "name", "position", "message", "message_zh"}``."""
         return {
             "error": "InvalidModelName",
             "reason": self.reason,
+            "reason_zh": self.reason_zh,
             "name": self.name,
             "position": self.position,
             "message": str(self),
+            "message_zh": self.message("zh"),
         }
 
 

@@ -78,7 +78,18 @@ def explanations(m: ModelName) -> tuple[Explanation, ...]:
         out.append(trusted(Explanation, {"field": field, "token": token, "en": en, "zh": zh}))
 
     add("kind", m.name, *kind_text(m.kind))
-    for note in _notes(m):
+    notes = _notes(m)
+    if m.distill is not None and not any(n.field == "distill" for n in notes):
+        notes += _distill_notes(m)  # a distill the name shows by its shape (R1-0528-Qwen3), not by a word
+    for note in notes:
+        if note.field in _DATA_FIELDS and not getattr(m, note.field):
+            continue  # a reading a later stage undid (Claude read as a base, then found to be the teacher)
+        if (
+            note.field == "format"
+            and m.format is not None
+            and getattr(note.row, "id", m.format.id) != m.format.id
+        ):
+            continue  # an extension another word overruled (the .bin of a ggmlv3 file is no pickle)
         text = _note_text(note, m)
         if text is not None:
             add(note.field, note.token, *text)
@@ -156,6 +167,11 @@ def _note_text(note: Note, m: ModelName) -> Text:
     return _row_text(note.row)
 
 
+def _gap(latin_or_chinese: str) -> str:
+    """The space Chinese text puts after a Latin word (``Meta 的``) and not after a Chinese one (``阿里巴巴的``)."""
+    return "" if latin_or_chinese[-1:] >= "\u2e80" else " "
+
+
 def _row_text(row: Any) -> Text:
     return (row.en, row.zh) if row is not None and getattr(row, "en", None) else None
 
@@ -164,7 +180,13 @@ def _version_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> T
     if row is not None and row.en:
         return (row.en, row.zh)  # the family table's note on this version (DeepSeek R1)
     v = info.get("version", token)
-    return (f"Version {v} of the model.", f"模型的第 {v} 版。")
+    released = m.checkpoint.released if m.checkpoint is not None else None
+    if released and m.family:  # no note on this version: say only what is known about it
+        return (
+            f"{m.family} {v}, first released {released}.",
+            f"{m.family} 版本 {v}，首次发布于 {released}。",
+        )
+    return None  # the summary line shows the version; a sentence repeating it would say nothing
 
 
 def _context_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
@@ -183,7 +205,9 @@ def _checkpoint_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -
     if cp.total:
         exact = "counted" if cp.total_exact else "from its card"
         facts_en.append(f"{cp.total:,} parameters ({exact})")
-        facts_zh.append(f"{cp.total:,} 个参数（{'实数' if cp.total_exact else '模型卡给出的数'}）")
+        facts_zh.append(
+            f"{cp.total:,} 个参数（{'逐一统计的精确数' if cp.total_exact else '模型卡给出的数'}）"
+        )
     if cp.active:
         facts_en.append(f"{cp.active:,} active per token")
         facts_zh.append(f"每个词元激活 {cp.active:,} 个")
@@ -267,6 +291,13 @@ def _organization_text(token: str, info: dict[str, Any], row: Any, m: ModelName)
             f"{token} re-uploads models made by others: {row.en}",
             f"{token} 转传他人制作的模型：{row.zh}",
         )
+    orgs = getattr(row, "orgs", ())
+    if orgs and key(token) != key(orgs[0]):  # not the vendor's main account: say whose it is first
+        zh_name = row.zh_name or row.name
+        return (
+            f"{token}: one of {row.name}'s Hub accounts. {row.name}: {row.en}",
+            f"{token}：{zh_name}{_gap(zh_name)}的 Hub 账号之一。{zh_name}：{row.zh}",
+        )
     return _row_text(row)
 
 
@@ -302,11 +333,27 @@ def _distill_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> T
 
 
 def _quantization_text(token: str, info: dict[str, Any], row: Any, m: ModelName) -> Text:
+    q = m.quantization
+    if (
+        q is not None
+        and row is not None
+        and (getattr(row, "bits", 0) or 0) >= 16
+        and key(token) != key(q.scheme)
+    ):
+        return (  # goliath-fp16.Q2_K: the 16-bit word is the source's precision, the quant wins
+            f"{token}: the precision of the weights this file was converted from; the file itself is {q.scheme}.",
+            f"{token}：转换前原始权重的精度；这个文件本身是 {q.scheme}。",
+        )
     if row is not None:
         return _row_text(row)
-    if info.get("bits") is not None:
-        b = info["bits"]
-        return (f"{b:g} bits per weight on average.", f"平均每个权重 {b:g} 位。")
+    from .terms import loose_code
+
+    loose = loose_code(token)  # Q4: the bits without the scheme
+    if loose is not None:
+        return loose.en, loose.zh
+    b = info.get("bits", m.quantization.bits if m.quantization is not None else None)
+    if b is not None:
+        return (f"{token}: {b:g}-bit quantization.", f"{token}：{b:g} 位量化。")
     return None
 
 
@@ -325,7 +372,7 @@ def _parameters_text(token: str, info: dict[str, Any], row: dict[str, Any] | Non
         t = info["known_total"]
         return (
             f"{token} does not state the total: the {row.name if row else 'family'} tables give {_billions(t)} parameters in all.",
-            f"{token} 并未写出总参数量：据系列资料共 {_yi(t)} 参数。",
+            f"{token} 并未写出总参数量：据系列资料共 {_yi(t)}参数。",
         )
     if row is not None and getattr(row, "en", None):  # a MoE marker word
         return (row.en, row.zh)
@@ -334,12 +381,12 @@ def _parameters_text(token: str, info: dict[str, Any], row: dict[str, Any] | Non
     if effective:
         return (
             f"{label}: about {_billions(effective)} effective parameters (Gemma's E-series); the file holds more, because of per-layer embeddings that can stay off the GPU.",
-            f"{label}：约 {_yi(effective)} 有效参数（Gemma E 系列）；文件中参数更多，因为逐层嵌入可以不放在 GPU 上。",
+            f"{label}：约 {_yi(effective)}有效参数（Gemma E 系列）；文件中参数更多，因为逐层嵌入可以不放在 GPU 上。",
         )
     if experts and active:
         return (
             f"{label}: a mixture-of-experts model with {experts} experts, about {_billions(active)} parameters active per token; all experts must fit in memory.",
-            f"{label}：混合专家模型，共 {experts} 个专家，每个词元激活约 {_yi(active)} 参数；全部专家都要放进内存。",
+            f"{label}：混合专家模型，共 {experts} 个专家，每个词元激活约 {_yi(active)}参数；全部专家都要放进内存。",
         )
     if experts:
         return (
@@ -349,17 +396,17 @@ def _parameters_text(token: str, info: dict[str, Any], row: dict[str, Any] | Non
     if total and active:
         return (
             f"{label}: a mixture-of-experts model with about {_billions(total)} parameters in all, of which about {_billions(active)} are active for each token — memory depends on the total, speed on the active part.",
-            f"{label}：混合专家模型，共约 {_yi(total)} 参数，每个词元只激活约 {_yi(active)}——内存取决于总量，速度取决于激活部分。",
+            f"{label}：混合专家模型，共约 {_yi(total)}参数，每个词元只激活约 {_yi(active)}——内存取决于总量，速度取决于激活部分。",
         )
     if active:
         return (
             f"{label}: about {_billions(active)} parameters active per token (a mixture-of-experts model; the total is larger).",
-            f"{label}：每个词元激活约 {_yi(active)} 参数（混合专家模型，总参数更多）。",
+            f"{label}：每个词元激活约 {_yi(active)}参数（混合专家模型，总参数更多）。",
         )
     if total:
         return (
             f"{label} = about {_billions(total)} parameters (learned weights); more parameters usually means a more capable but heavier model.",
-            f"{label} = 约 {_yi(total)} 个参数（学到的权重）；参数越多通常能力越强，但也越占资源。",
+            f"{label} = 约 {_yi(total)}个参数（学到的权重）；参数越多通常能力越强，但也越占资源。",
         )
     return None
 
@@ -437,8 +484,11 @@ def _size_text(m: ModelName) -> tuple[str, str, str] | None:
         return None
     gb = w.bytes / 1e9
     where_en, where_zh = hardware_class(gb * 1.1)
+    scheme = m.quantization.scheme
+    if w.bits.basis == "published dtype":  # the checkpoint's files, not the word in its name
+        scheme = w.bits.why.split(" is published in ")[-1].split(",")[0]
     return (
-        f"{label} × {m.quantization.scheme}",
+        f"{label} × {scheme}",
         f"Roughly {gb:,.1f} GB of weights ({label} parameters × {w.bits.bits:g} bits ÷ 8, {w.bits.basis}){moe_en}. "
         f"Suits {where_en}. A rough estimate: the context (KV cache) and runtime add more memory.",
         f"权重约 {gb:,.1f} GB（{label} 参数 × {w.bits.bits:g} 位 ÷ 8）{moe_zh}。"

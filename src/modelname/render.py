@@ -83,11 +83,14 @@ def width(text: str) -> int:
 
 def _segments(text: str) -> list[str]:
     """``text`` cut where a line may break: at spaces (kept as their own segments), after a hyphen,
-    and before and after every wide character — but never before closing punctuation or after
-    opening punctuation."""
+    and before and after every wide character — but never before closing punctuation, after
+    opening punctuation, or at the space between a number and the Chinese word after it."""
     out: list[str] = []
     word = ""
-    for ch in text:
+    for i, ch in enumerate(text):
+        if ch == " " and word[-1:].isdigit() and _char_width(text[i + 1 : i + 2] or " ") == 2:
+            word += ch  # 约为 16 位: a number stays on the line of the Chinese word it counts
+            continue
         if ch == " ":
             if word:
                 out.append(word)
@@ -196,14 +199,19 @@ def _write(lines: Iterable[str]) -> None:
 # --------------------------------------------------------------------------- explain, term, vocab
 
 
-def summary(m: ModelName) -> str:
-    """One line: maker · family version variant · size · quant · format."""
+def summary(m: ModelName, lang: str = "en") -> str:
+    """One line: maker · family version variant · distilled into · size · quant · format."""
     parts = []
     if m.vendor and m.vendor != m.family:
         parts.append(m.vendor)
     name = " ".join(x for x in (m.family, m.version, m.variant) if x)
     if name:
         parts.append(name)
+    d = m.distill
+    if d is not None and d.base and d.base != " ".join(x for x in (m.family, m.version) if x):
+        parts.append(f"蒸馏到 {d.base}" if lang == "zh" else f"distilled into {d.base}")
+    elif d is not None and d.teacher:
+        parts.append(f"从 {d.teacher} 蒸馏" if lang == "zh" else f"distilled from {d.teacher}")
     if m.parameters:
         parts.append(m.parameters.label)
     if m.quantization:
@@ -218,7 +226,7 @@ def summary(m: ModelName) -> str:
 def render_name(m: ModelName, lang: str) -> None:
     color = _color()
     zh = lang == "zh"
-    line = summary(m)
+    line = summary(m, lang)
     title = _paint(m.name, "bold", color) + (_paint("   " + line, "cyan", color) if line else "")
     rows = []
     for e in m.explanations:

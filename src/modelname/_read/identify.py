@@ -265,17 +265,18 @@ def read_known_model(skel: Skeleton, r: Reading, v: Vocabulary) -> None:
     vendor_row = v.vendors.get(row.vendor)
     maker_zh = vendor_row.zh_name if vendor_row is not None and vendor_row.zh_name else row.vendor
     en = f"No {row.vendor} model of this name is known ({len(set(known))} real ids of {row.name} are)"
-    zh = f"没有已知的同名{maker_zh}模型（已知 {row.name} 的真实型号 {len(set(known))} 个）"
+    space = "" if maker_zh[-1] > "\u2e7f" else " "  # a space between Chinese and Latin text only
+    zh = f"没有已知的同名{space}{maker_zh}{space}模型（已知 {row.name} 的真实型号 {len(set(known))} 个）"
     if nearest:
         en += f"; did you mean {_either(nearest, 'or')}?"
-        zh += f"；是否想找 {_either(nearest, '或')}？"
+        zh += f"；是否想找 {_either(nearest, '或', '、')}？"
     else:
         en, zh = en + ".", zh + "。"
     r.add_warning("unknown_model", en, zh)
 
 
-def _either(ids: list[str], word: str) -> str:
-    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} {word} {ids[-1]}"
+def _either(ids: list[str], word: str, comma: str = ", ") -> str:
+    return ids[0] if len(ids) == 1 else f"{comma.join(ids[:-1])} {word} {ids[-1]}"
 
 
 def _spellings(skel: Skeleton, r: Reading) -> list[str]:

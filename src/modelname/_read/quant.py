@@ -23,8 +23,10 @@ _LEADING_BITS = re.compile(r"(?i)[it]?q(\d)")
 
 
 def file_type_quant(row: Any, v: Vocabulary) -> dict[str, Any]:
-    """The quantization a llama.cpp file type (file_types.toml row) stands for."""
-    tensor = v.ggml_types.get(row.tensor_type)
+    """The quantization a llama.cpp file type (file_types.toml row) stands for.  Its
+    ``bits_per_weight`` is the size of the GGML type the scheme is named after (IQ2_S: 2.5625), or,
+    for a mix whose name is no GGML type (Q4_K_M, IQ2_M), of the type most of its tensors use."""
+    tensor = v.ggml_types.get(row.scheme) or v.ggml_types.get(row.tensor_type)
     return {
         "scheme": row.scheme,
         "method": "gguf",

@@ -292,7 +292,7 @@ def _organization_text(token: str, info: dict[str, Any], row: Any, m: ModelName)
             f"{token} 转传他人制作的模型：{row.zh}",
         )
     orgs = getattr(row, "orgs", ())
-    if orgs and key(token) != key(orgs[0]):  # not the vendor's main account: say whose it is first
+    if m.kind == "hf_repo" and orgs and key(token) != key(orgs[0]):  # a vendor's other Hub account
         zh_name = row.zh_name or row.name
         return (
             f"{token}: one of {row.name}'s Hub accounts. {row.name}: {row.en}",
